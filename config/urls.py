@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from config import views as site_views
+from departments import urls as departments_urls
+from departments import views as departments_views
+from evaluations import urls as evaluations_urls
+
+# Tenant URLs: every pattern under d/<department>/ and j/<jurisdiction>/ is guarded by
+# departments.middleware.TenantScopeMiddleware and runs inside the tenant's scope.
+department_urls = evaluations_urls.department_urls + departments_urls.department_urls
+jurisdiction_urls = evaluations_urls.jurisdiction_urls + departments_urls.jurisdiction_urls
+
+urlpatterns = [
+    path("", departments_views.home, name="home"),
+    path("healthz/", site_views.healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("d/<slug:department>/", include((department_urls, "department"))),
+    path("j/<slug:jurisdiction>/", include((jurisdiction_urls, "bureau"))),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,71 @@
+"""Campaigns (one year's self-evaluation round of a finance bureau) and departments' evaluations.
+
+Minimal for now: the forms, the workflow and the documents build on these.
+"""
+
+from typing import ClassVar, Self
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from departments.models import Department, Jurisdiction
+
+
+class Campaign(models.Model):
+    """绩效自评工作: issued by a notice (e.g. 湛财绩〔2020〕6号) with a deadline."""
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("财政区划")
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("评价年度"))
+    title = models.CharField(_("标题"), max_length=200)
+    notice_number = models.CharField(_("通知文号"), max_length=60, blank=True)
+    opens_on = models.DateField(_("开始日期"), null=True, blank=True)
+    due_on = models.DateField(_("截止日期"), null=True, blank=True)
+
+    objects: ClassVar[models.Manager[Self]] = ScopedManager(jurisdiction="jurisdiction")
+
+    class Meta:
+        verbose_name = _("自评任务")
+        verbose_name_plural = _("自评任务")
+        ordering = ["-fiscal_year", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Evaluation(models.Model):
+    """部门整体支出绩效自评: one department's evaluation within a campaign."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("填报中")
+        SUBMITTED = "submitted", _("已提交")
+        RETURNED = "returned", _("已退回")
+        APPROVED = "approved", _("已审核")
+        PUBLISHED = "published", _("已公开")
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("自评任务")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("预算部门")
+    )
+    state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.DRAFT)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects: ClassVar[models.Manager[Self]] = ScopedManager(
+        jurisdiction="department__jurisdiction", department="department"
+    )
+
+    class Meta:
+        verbose_name = _("部门整体支出绩效自评")
+        verbose_name_plural = _("部门整体支出绩效自评")
+        ordering = ["-campaign__fiscal_year", "department__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "department"], name="evaluation_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} · {self.campaign.fiscal_year}"

@@ -1,0 +1,25 @@
+from celery import shared_task
+from django.db.models import Count
+from django_scopes import scopes_disabled
+
+from departments.scoping import jurisdiction_scope
+from evaluations.models import Campaign, Evaluation
+
+
+@shared_task
+def campaign_progress(campaign_id: int) -> dict[str, int]:
+    """Count a campaign's evaluations by state, inside its jurisdiction's scope."""
+    with scopes_disabled():
+        jurisdiction_id = Campaign.objects.values_list("jurisdiction_id", flat=True).get(
+            pk=campaign_id
+        )
+    with jurisdiction_scope(jurisdiction_id):
+        rows = (
+            Evaluation.objects.filter(campaign_id=campaign_id)
+            .values_list("state")
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+        counts = dict.fromkeys(Evaluation.State.values, 0)
+        counts.update({state: count for state, count in rows})
+        return counts

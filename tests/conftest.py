@@ -1,0 +1,100 @@
+"""The fixed cast of every tenancy test (after healthchecks' alice, bob and charlie).
+
+Bureau A (甲市财政局) has departments A and B; bureau Z is another city.
+- filler_a, head_a: filler and head of department A
+- reviewer, bureau_admin: reviewer and admin of bureau A
+- filler_b: filler of department B, same bureau
+- outsider: admin of bureau Z (the strongest user who must still see nothing of A)
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from departments.models import Department, Jurisdiction
+from departments.roles import Role
+from evaluations.models import Campaign, Evaluation
+from tests.factories import (
+    CampaignFactory,
+    DepartmentFactory,
+    DepartmentMembershipFactory,
+    EvaluationFactory,
+    JurisdictionFactory,
+    JurisdictionMembershipFactory,
+    UserFactory,
+)
+
+PASSWORD = "correct-horse-battery"
+
+
+@dataclass
+class Cast:
+    bureau: Jurisdiction
+    department_a: Department
+    department_b: Department
+    other_bureau: Jurisdiction
+    other_department: Department
+    campaign: Campaign
+    evaluation_a: Evaluation
+    evaluation_b: Evaluation
+    other_campaign: Campaign
+    other_evaluation: Evaluation
+    users: dict[str, Any]
+
+    def client_for(self, name: str) -> Client:
+        client = Client()
+        if name != "anonymous":
+            client.force_login(self.users[name])
+        return client
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    bureau = JurisdictionFactory(slug="jia", name="甲市财政局")
+    department_a = DepartmentFactory(jurisdiction=bureau, slug="jia-commerce", name="甲市商务局")
+    department_b = DepartmentFactory(jurisdiction=bureau, slug="jia-culture", name="甲市文化局")
+    other_bureau = JurisdictionFactory(slug="zi", name="子市财政局")
+    other_department = DepartmentFactory(
+        jurisdiction=other_bureau, slug="zi-commerce", name="子市商务局"
+    )
+    campaign = CampaignFactory(jurisdiction=bureau, title="甲市2019年度自评")
+    other_campaign = CampaignFactory(jurisdiction=other_bureau, title="子市2019年度自评")
+    users = {
+        "filler_a": DepartmentMembershipFactory(department=department_a, role=Role.FILLER).user,
+        "head_a": DepartmentMembershipFactory(
+            department=department_a, role=Role.DEPARTMENT_HEAD
+        ).user,
+        "reviewer": JurisdictionMembershipFactory(jurisdiction=bureau, role=Role.REVIEWER).user,
+        "bureau_admin": JurisdictionMembershipFactory(
+            jurisdiction=bureau, role=Role.BUREAU_ADMIN, user__is_staff=True
+        ).user,
+        "filler_b": DepartmentMembershipFactory(department=department_b, role=Role.FILLER).user,
+        "outsider": JurisdictionMembershipFactory(
+            jurisdiction=other_bureau, role=Role.BUREAU_ADMIN, user__is_staff=True
+        ).user,
+    }
+    return Cast(
+        bureau=bureau,
+        department_a=department_a,
+        department_b=department_b,
+        other_bureau=other_bureau,
+        other_department=other_department,
+        campaign=campaign,
+        evaluation_a=EvaluationFactory(campaign=campaign, department=department_a),
+        evaluation_b=EvaluationFactory(campaign=campaign, department=department_b),
+        other_campaign=other_campaign,
+        other_evaluation=EvaluationFactory(campaign=other_campaign, department=other_department),
+        users=users,
+    )
+
+
+@pytest.fixture
+def user_factory() -> type[UserFactory]:
+    return UserFactory

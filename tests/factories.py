@@ -1,0 +1,79 @@
+"""Factories for the test cast. Model managers are scoped, but `create` works outside a scope."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from departments.models import (
+    Department,
+    DepartmentMembership,
+    Jurisdiction,
+    JurisdictionMembership,
+)
+from evaluations.models import Campaign, Evaluation
+
+
+class JurisdictionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Jurisdiction
+
+    slug = factory.Sequence(lambda n: f"bureau-{n}")
+    name = factory.Sequence(lambda n: f"第{n}市财政局")
+    area_name = factory.Sequence(lambda n: f"第{n}市")
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    slug = factory.Sequence(lambda n: f"department-{n}")
+    name = factory.Sequence(lambda n: f"第{n}局")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def save_password(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            self.save()  # type: ignore[attr-defined]
+
+
+class DepartmentMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DepartmentMembership
+
+    user = factory.SubFactory(UserFactory)
+    department = factory.SubFactory(DepartmentFactory)
+    role = "filler"
+
+
+class JurisdictionMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JurisdictionMembership
+
+    user = factory.SubFactory(UserFactory)
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    role = "reviewer"
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Campaign
+
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    fiscal_year = 2019
+    title = factory.Sequence(lambda n: f"自评任务{n}")
+
+
+class EvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evaluation
+
+    campaign = factory.SubFactory(CampaignFactory)
+    department = factory.SubFactory(DepartmentFactory)
