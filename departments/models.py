@@ -108,7 +108,7 @@ class DepartmentMembership(models.Model):
                 fields=["user", "department", "role"], name="department_membership_unique"
             ),
             models.CheckConstraint(
-                condition=models.Q(role__in=[r.value for r in DEPARTMENT_ROLES]),
+                condition=models.Q(role__in=sorted(DEPARTMENT_ROLES)),
                 name="department_membership_role_valid",
             ),
         ]
@@ -148,7 +148,7 @@ class JurisdictionMembership(models.Model):
                 fields=["user", "jurisdiction", "role"], name="jurisdiction_membership_unique"
             ),
             models.CheckConstraint(
-                condition=models.Q(role__in=[r.value for r in JURISDICTION_ROLES]),
+                condition=models.Q(role__in=sorted(JURISDICTION_ROLES)),
                 name="jurisdiction_membership_role_valid",
             ),
         ]
