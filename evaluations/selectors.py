@@ -1,8 +1,16 @@
 """Reads of campaigns and evaluations; always called inside a tenant scope."""
 
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
 from django.db.models import Count, Q, QuerySet
 
-from evaluations.models import Campaign, Evaluation
+from evaluations.models import Campaign, Evaluation, SectionState
+from evaluations.sections import Section, sections_for
+from evaluations.validation import Violation, validate
+from rubrics.metrics import METRICS, MetricValue
 
 
 def evaluations_of_department() -> QuerySet[Evaluation]:
@@ -16,3 +24,47 @@ def campaigns_with_progress() -> QuerySet[Campaign]:
         evaluation_count=Count("evaluations"),
         submitted_count=Count("evaluations", filter=~Q(evaluations__state=Evaluation.State.DRAFT)),
     )
+
+
+def evaluation_values(evaluation: Evaluation) -> dict[str, Any]:
+    """Every value the sections hold, by data-dictionary or table key, plus the campaign's dates."""
+    year = evaluation.campaign.fiscal_year
+    values: dict[str, Any] = {
+        "fiscal_year_start": datetime.date(year, 1, 1),
+        "fiscal_year_end": datetime.date(year, 12, 31),
+        "deadline": evaluation.campaign.due_on,
+    }
+    for section in sections_for(evaluation):
+        values.update(section.values(evaluation))
+    return {key: _as_number(value) for key, value in values.items()}
+
+
+def _as_number(value: Any) -> Any:
+    """Counts become Decimals so that formulas divide exactly (int / int would give a float)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    return value
+
+
+def evaluation_metrics(values: dict[str, Any]) -> list[MetricValue]:
+    """The data dictionary's metrics for which the evaluation holds at least one input."""
+    return [
+        metric.compute(values)
+        for metric in METRICS.values()
+        if any(values.get(name) is not None for name in metric.formula.names)
+    ]
+
+
+def evaluation_violations(evaluation: Evaluation, values: dict[str, Any]) -> list[Violation]:
+    return validate(values, sections=(section.key for section in sections_for(evaluation)))
+
+
+def section_versions(evaluation: Evaluation, sections: Iterable[Section]) -> dict[str, int]:
+    """Current version of each section, in one query (0 for sections never saved)."""
+    keys = [section.key for section in sections]
+    saved = dict(
+        SectionState.objects.filter(evaluation=evaluation, key__in=keys).values_list(
+            "key", "version"
+        )
+    )
+    return {key: saved.get(key, 0) for key in keys}

@@ -5,6 +5,10 @@ from evaluations import views
 department_urls = [
     path("", views.department_home, name="home"),
     path("evaluations/<int:pk>/", views.evaluation_detail, name="evaluation"),
+    path(
+        "evaluations/<int:pk>/tables/<slug:table>/", views.evaluation_table, name="evaluation_table"
+    ),
+    path("evaluations/<int:pk>/sections/<str:key>/", views.section_save_view, name="section_save"),
 ]
 
 jurisdiction_urls = [

@@ -1,11 +1,35 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from departments.roles import ALL_ROLES, Role
 from departments.tenancy import tenant_view
+from evaluations.forms_diff import form_differences
 from evaluations.models import Campaign, Evaluation
-from evaluations.selectors import campaigns_with_progress, evaluations_of_department
+from evaluations.permissions import evaluation_is_editable
+from evaluations.sections import (
+    Section,
+    Table,
+    section_by_key,
+    sections_for,
+    table_by_slug,
+    tables_for,
+)
+from evaluations.selectors import (
+    campaigns_with_progress,
+    evaluation_metrics,
+    evaluation_values,
+    evaluation_violations,
+    evaluations_of_department,
+    section_versions,
+)
+from evaluations.services import SectionConflict, section_save
 
 
 @tenant_view(*ALL_ROLES)
@@ -16,12 +40,147 @@ def department_home(request: HttpRequest, department: str) -> HttpResponse:
     )
 
 
+def _evaluation(pk: int) -> Evaluation:
+    return get_object_or_404(Evaluation.objects.select_related("campaign", "department"), pk=pk)
+
+
+def _checks_context(evaluation: Evaluation) -> dict[str, Any]:
+    values = evaluation_values(evaluation)
+    violations = evaluation_violations(evaluation, values)
+    titles = {section.key: section for section in sections_for(evaluation)}
+    return {
+        "metrics": evaluation_metrics(values),
+        "violations": violations,
+        "error_count": sum(1 for v in violations if v.is_error),
+        "warning_count": sum(1 for v in violations if not v.is_error),
+        "section_index": titles,
+    }
+
+
 @tenant_view(*ALL_ROLES)
 def evaluation_detail(request: HttpRequest, department: str, pk: int) -> HttpResponse:
-    evaluation = get_object_or_404(Evaluation.objects.select_related("campaign"), pk=pk)
-    return TemplateResponse(
-        request, "evaluations/evaluation_detail.html", {"evaluation": evaluation}
-    )
+    """概览: the evaluation's tables, metrics and every inconsistency found."""
+    evaluation = _evaluation(pk)
+    context = {
+        "evaluation": evaluation,
+        "tables": tables_for(evaluation),
+        **_checks_context(evaluation),
+    }
+    return TemplateResponse(request, "evaluations/evaluation_detail.html", context)
+
+
+def _table(evaluation: Evaluation, slug: str) -> Table:
+    table = table_by_slug(slug)
+    if table is None or table not in tables_for(evaluation):
+        raise Http404
+    return table
+
+
+def _render_table(
+    request: HttpRequest,
+    evaluation: Evaluation,
+    table: Table,
+    *,
+    bound: dict[str, dict[str, Any]] | None = None,
+    status: int = 200,
+) -> TemplateResponse:
+    sections = sections_for(evaluation, table=table.slug)
+    versions = section_versions(evaluation, sections)
+    blocks = []
+    for section in sections:
+        block = {
+            "section": section,
+            "form": section.form(evaluation),
+            "version": versions[section.key],
+        }
+        block.update((bound or {}).get(section.key, {}))
+        blocks.append(block)
+    context = {
+        "evaluation": evaluation,
+        "tables": tables_for(evaluation),
+        "table": table,
+        "blocks": blocks,
+        "editable": _may_edit(request, evaluation),
+        **_checks_context(evaluation),
+    }
+    return TemplateResponse(request, "evaluations/evaluation_table.html", context, status=status)
+
+
+def _may_edit(request: HttpRequest, evaluation: Evaluation) -> bool:
+    return request.tenant.has_role(Role.FILLER) and evaluation_is_editable(evaluation)  # type: ignore[attr-defined]
+
+
+@tenant_view(*ALL_ROLES)
+def evaluation_table(request: HttpRequest, department: str, pk: int, table: str) -> HttpResponse:
+    evaluation = _evaluation(pk)
+    return _render_table(request, evaluation, _table(evaluation, table))
+
+
+@tenant_view(Role.FILLER)
+@require_POST
+def section_save_view(request: HttpRequest, department: str, pk: int, key: str) -> HttpResponse:
+    """Autosave one section: refuse a save based on an old version, show the other's values."""
+    evaluation = _evaluation(pk)
+    section = section_by_key(key)
+    if section is None or section not in sections_for(evaluation):
+        raise Http404
+    if not evaluation_is_editable(evaluation):
+        raise PermissionDenied(_("此自评已提交，不能修改。"))
+    try:
+        based_on = int(request.POST.get("reapply") or request.POST["based_on"])
+    except (KeyError, ValueError):
+        return HttpResponseBadRequest(_("缺少版本号，请刷新页面后重试。"))
+    form = section.form(evaluation, request.POST, request.FILES)
+    result: dict[str, Any] = {"form": form, "version": based_on}
+    status = 200
+    if not form.is_valid():
+        status = 422
+    else:
+        try:
+            state = section_save(
+                evaluation=evaluation,
+                section=section,
+                form=form,
+                based_on=based_on,
+                by=request.user,
+            )
+            result.update(version=state.version, saved=state)
+        except SectionConflict as conflict:
+            status = 409
+            result.update(
+                conflict=conflict.state,
+                differences=form_differences(form, section.form(evaluation)),
+            )
+    return _section_response(request, evaluation, section, result, status)
+
+
+def _section_response(
+    request: HttpRequest,
+    evaluation: Evaluation,
+    section: Section,
+    result: dict[str, Any],
+    status: int,
+) -> HttpResponse:
+    if request.headers.get("HX-Request"):
+        context = {
+            "evaluation": evaluation,
+            "section": section,
+            **result,
+            **_checks_context(evaluation),
+        }
+        return TemplateResponse(
+            request, "evaluations/_section_response.html", context, status=status
+        )
+    table = _table(evaluation, section.table)
+    if status == 200:
+        messages.success(request, _("「%(title)s」已保存。") % {"title": section.title})
+        return redirect(
+            "department:evaluation_table",
+            department=evaluation.department.slug,
+            pk=evaluation.pk,
+            table=table.slug,
+        )
+    return _render_table(request, evaluation, table, bound={section.key: result}, status=status)
 
 
 @tenant_view(Role.REVIEWER, Role.BUREAU_ADMIN)

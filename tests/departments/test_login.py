@@ -14,8 +14,14 @@ def test_the_login_page_speaks_chinese(client) -> None:
     assert "用户名" in body and "密码" in body and "登录" in body
 
 
+def test_the_browser_language_does_not_switch_away_from_chinese(client) -> None:
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="zh-hans">' in response.content.decode()
+
+
 def test_the_login_page_has_an_english_catalogue(client) -> None:
-    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en")
+    client.post(reverse("set_language"), {"language": "en"})
+    response = client.get(reverse("login"))
     body = response.content.decode()
     assert '<html lang="en">' in body
     assert "Username" in body and "Log in" in body

@@ -12,8 +12,32 @@ from django_scopes import ScopedManager
 from departments.models import Department, Jurisdiction
 
 
+class ReportTemplate(models.Model):
+    """自评报告模板: the section headings of a narrative report, shared by campaigns."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    headings = models.JSONField(
+        _("章节标题"), default=list, help_text=_("按顺序排列的章节标题列表")
+    )
+
+    class Meta:
+        verbose_name = _("自评报告模板")
+        verbose_name_plural = _("自评报告模板")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Campaign(models.Model):
     """绩效自评工作: issued by a notice (e.g. 湛财绩〔2020〕6号) with a deadline."""
+
+    class TableSet(models.TextChoices):
+        """Which official tables the departments fill (the seeds' two families)."""
+
+        GUANGDONG_OVERALL = "guangdong_overall", _("整体绩效自评（基础数据表、财政资金情况表等）")
+        HUNAN_OVERALL = "hunan_overall", _("部门整体支出绩效自评表及基础数据表")
+        PROJECT_ONLY = "project_only", _("仅项目支出绩效自评")
 
     jurisdiction = models.ForeignKey(
         Jurisdiction, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("财政区划")
@@ -23,6 +47,17 @@ class Campaign(models.Model):
     notice_number = models.CharField(_("通知文号"), max_length=60, blank=True)
     opens_on = models.DateField(_("开始日期"), null=True, blank=True)
     due_on = models.DateField(_("截止日期"), null=True, blank=True)
+    table_set = models.CharField(
+        _("填报表格"), max_length=30, choices=TableSet.choices, default=TableSet.GUANGDONG_OVERALL
+    )
+    report_template = models.ForeignKey(
+        ReportTemplate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="campaigns",
+        verbose_name=_("自评报告模板"),
+    )
 
     objects: ClassVar[models.Manager[Self]] = ScopedManager(jurisdiction="jurisdiction")
 

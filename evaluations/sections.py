@@ -1,0 +1,105 @@
+"""Sections: the autosave units of an evaluation's tables, registered by the table modules.
+
+A section is a form (or a formset of rows) over part of one official table. Each table module in
+`evaluations/tables/` registers its sections; the generic views render, autosave and check them.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from django.forms import BaseForm, BaseFormSet
+from django.http import QueryDict
+
+from evaluations.models import Evaluation
+
+SectionForm = BaseForm | BaseFormSet
+
+
+class FormFactory(Protocol):
+    """Builds the section's form or formset; `prefix` keeps ids unique across one page."""
+
+    def __call__(
+        self,
+        evaluation: Evaluation,
+        data: QueryDict | None = None,
+        files: Any = None,
+        *,
+        prefix: str,
+    ) -> SectionForm: ...
+
+
+@dataclass(frozen=True)
+class Section:
+    """One autosave unit: how to build its form, save it, and read its values for the rules."""
+
+    key: str  # stable id used in URLs, rules and SectionState, e.g. "basic.staffing"
+    title: str  # Chinese heading shown to the user
+    table: str  # slug of the official table it belongs to (see register_table), e.g. "basic"
+    build_form: FormFactory
+    save: Callable[[Evaluation, Any], None]
+    values: Callable[[Evaluation], Mapping[str, Any]]  # data-dictionary and table keys
+    template: str  # renders the form's inputs inside templates/evaluations/_section.html
+    applies_to: Callable[[Evaluation], bool] = field(default=lambda evaluation: True)
+    # Optional template of computed cells (with ids) re-rendered out of band after each save.
+    live_template: str | None = None
+
+    @property
+    def prefix(self) -> str:
+        """Form prefix and HTML id stem, e.g. "basic-staffing"."""
+        return self.key.replace(".", "-").replace("_", "-")
+
+    def form(self, evaluation: Evaluation, data: QueryDict | None = None, files: Any = None) -> Any:
+        return self.build_form(evaluation, data, files, prefix=self.prefix)
+
+
+@dataclass(frozen=True)
+class Table:
+    """An official table (基础数据表, 财政资金情况表 …): one page made of sections."""
+
+    slug: str
+    title: str
+    applies_to: Callable[[Evaluation], bool] = field(default=lambda evaluation: True)
+
+
+_TABLES: dict[str, Table] = {}
+_REGISTRY: dict[str, Section] = {}
+
+
+def register_table(table: Table) -> Table:
+    if table.slug in _TABLES:
+        raise ValueError(f"Table {table.slug} is registered twice.")
+    _TABLES[table.slug] = table
+    return table
+
+
+def tables_for(evaluation: Evaluation) -> list[Table]:
+    """The official tables an evaluation fills, in registration order."""
+    return [table for table in _TABLES.values() if table.applies_to(evaluation)]
+
+
+def table_by_slug(slug: str) -> Table | None:
+    return _TABLES.get(slug)
+
+
+def register(section: Section) -> Section:
+    if section.key in _REGISTRY:
+        raise ValueError(f"Section {section.key} is registered twice.")
+    _REGISTRY[section.key] = section
+    return section
+
+
+def section_by_key(key: str) -> Section | None:
+    return _REGISTRY.get(key)
+
+
+def sections_for(evaluation: Evaluation, *, table: str | None = None) -> list[Section]:
+    """The sections an evaluation shows (of one table, if given), in registration order."""
+    tables = {t.slug for t in tables_for(evaluation)}
+    return [
+        section
+        for section in _REGISTRY.values()
+        if section.table in tables
+        and (table is None or section.table == table)
+        and section.applies_to(evaluation)
+    ]

@@ -1,0 +1,5 @@
+"""The official tables. Importing this package registers every table and its sections."""
+
+from evaluations.tables import basic
+
+__all__ = ["basic"]

@@ -1,0 +1,738 @@
+"""Scoring one evaluation against a rubric: a pure function over Decimals that shows its working.
+
+`score(rubric, inputs, claimed, verified)` recomputes every indicator from the inputs, checks the
+department's claimed scores against the rules and flags each difference. Missing inputs leave an
+item unscored with a warning; nothing here raises on bad data except `parse_request`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, cast
+
+from rubrics.definition import Indicator, Rubric
+from rubrics.metrics import (
+    INPUTS,
+    MetricValue,
+    as_decimal,
+    label_of,
+    percent,
+    plain,
+    points,
+    points_fixed,
+    same_points,
+    same_ratio,
+)
+from rubrics.rules import (
+    BonusPenaltyRule,
+    Context,
+    DeclaredRowsRule,
+    DeviationRule,
+    Outcome,
+    Rule,
+    clamp,
+)
+
+ZERO = Decimal(0)
+TOTAL_CLAIM_KEYS = ("总分", "合计")
+REQUEST_KEYS = frozenset({"inputs", "claimed", "rubric", "source"})
+ROW_KEYS = frozenset(
+    {"level1", "level2", "name", "target", "actual", "weight", "direction", "claimed", "verified"}
+)
+
+
+class RequestError(ValueError):
+    """A scoring request whose shape or values are wrong; the message says where (in Chinese)."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What a department (or a reviewer) states for an indicator: its score, and the ratio shown."""
+
+    score: Decimal | None = None
+    metric: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """One scored indicator (or declared row) with its working and any flag."""
+
+    code: str
+    name: str
+    level: int
+    weight: Decimal | None
+    kind: str
+    score: Decimal | None
+    claimed: Decimal | None
+    verified: Decimal | None
+    flag: str | None
+    explanation: str
+    metrics: tuple[MetricValue, ...] = ()
+    claimed_metric: Decimal | None = None
+    group: str = ""
+    parent: str = ""
+
+    @property
+    def metric(self) -> MetricValue | None:
+        return self.metrics[0] if self.metrics else None
+
+
+@dataclass(frozen=True)
+class Subtotal:
+    """The score of an indicator with children (or declared rows)."""
+
+    code: str
+    name: str
+    level: int
+    weight: Decimal
+    score: Decimal
+    complete: bool
+    claimed: Decimal | None
+    flag: str | None
+    explanation: str = ""
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything a scoring produced; `result_to_dict` gives its JSON form."""
+
+    rubric_id: str
+    rubric_title: str
+    items: tuple[ItemResult, ...]
+    subtotals: tuple[Subtotal, ...]
+    bonus: Decimal
+    penalty: Decimal
+    total: Decimal
+    total_explanation: str
+    grade: str
+    complete: bool
+    claimed_total: Decimal | None
+    total_flag: str | None
+    warnings: tuple[str, ...]
+
+    def item(self, key: str) -> ItemResult:
+        """The item with this code or name (KeyError if none)."""
+        for item in self.items:
+            if key in (item.code, item.name):
+                return item
+        raise KeyError(key)
+
+    def subtotal(self, key: str) -> Subtotal:
+        """The subtotal with this code or name (KeyError if none)."""
+        for subtotal in self.subtotals:
+            if key in (subtotal.code, subtotal.name):
+                return subtotal
+        raise KeyError(key)
+
+    def flagged(self) -> tuple[ItemResult, ...]:
+        return tuple(item for item in self.items if item.flag)
+
+
+# --- scoring --------------------------------------------------------------------------------
+
+
+def score(
+    rubric: Rubric,
+    inputs: Mapping[str, Any],
+    claimed: Mapping[str, Claim | Decimal] | None = None,
+    verified: Mapping[str, Claim | Decimal] | None = None,
+) -> Result:
+    """Score `inputs` (as `parse_request` gives them) against `rubric`.
+
+    `claimed` and `verified` map indicator names (or codes, or 总分) to scores; each computed item
+    is checked against them and a judgement item takes the verified, else the claimed, score.
+    """
+    return _Scoring(rubric, inputs, _as_claims(claimed), _as_claims(verified)).run()
+
+
+def _as_claims(raw: Mapping[str, Claim | Decimal] | None) -> dict[str, Claim]:
+    if not raw:
+        return {}
+    return {
+        key: value if isinstance(value, Claim) else Claim(score=value) for key, value in raw.items()
+    }
+
+
+class _Scoring:
+    """The state of one scoring run; every method is a small step of `run`."""
+
+    def __init__(
+        self,
+        rubric: Rubric,
+        inputs: Mapping[str, Any],
+        claims: dict[str, Claim],
+        checks: dict[str, Claim],
+    ) -> None:
+        self.rubric = rubric
+        self.inputs = inputs
+        self.claims = claims
+        self.checks = checks
+        self.warnings: list[str] = []
+        self.items: dict[str, list[ItemResult]] = {}
+
+    def run(self) -> Result:
+        self._warn_unknown_claims()
+        rows = self._rows_by_node()
+        for leaf in self.rubric.leaves:
+            if isinstance(leaf.rule, DeclaredRowsRule):
+                self.items[leaf.code] = self._score_rows(leaf, leaf.rule, rows.get(leaf.code, []))
+            elif not isinstance(leaf.rule, DeviationRule):
+                self.items[leaf.code] = [self._score_leaf(leaf)]
+        adjustment, bonus, penalty = self._score_adjustments()
+        self._score_deviation(bonus - penalty)
+        subtotals, tree_sum, complete = self._aggregate()
+        total, total_text = self._total(tree_sum, bonus, penalty)
+        claimed_total, total_flag = self._check_total(total, complete=complete)
+        if not complete:
+            self.warnings.append(self._provisional_warning())
+        return Result(
+            rubric_id=self.rubric.id,
+            rubric_title=self.rubric.title,
+            items=(*self._all_items(), *((adjustment,) if adjustment else ())),
+            subtotals=tuple(subtotals),
+            bonus=bonus,
+            penalty=penalty,
+            total=total,
+            total_explanation=total_text,
+            grade=self.rubric.grade_for(total),
+            complete=complete,
+            claimed_total=claimed_total,
+            total_flag=total_flag,
+            warnings=tuple(self.warnings),
+        )
+
+    def _provisional_warning(self) -> str:
+        unscored = sum(1 for item in self._all_items() if item.score is None)
+        if unscored:
+            return f"有 {unscored} 项指标未评分，总分和等级为暂定"
+        return "部分指标没有申报内容，总分和等级为暂定"
+
+    def _all_items(self) -> list[ItemResult]:
+        return [item for leaf in self.rubric.leaves for item in self.items.get(leaf.code, [])]
+
+    def _claim(self, node: Indicator) -> Claim:
+        return self.claims.get(node.name) or self.claims.get(node.code) or Claim()
+
+    def _check(self, node: Indicator) -> Claim:
+        return self.checks.get(node.name) or self.checks.get(node.code) or Claim()
+
+    def _warn_unknown_claims(self) -> None:
+        known = self.rubric.known_claim_keys() | set(TOTAL_CLAIM_KEYS)
+        for source, mapping in (("自评得分", self.claims), ("核查得分", self.checks)):
+            for key in mapping:
+                if key not in known:
+                    self.warnings.append(f"{source}中的「{key}」不是本评分表的指标，已忽略")
+
+    # --- leaves -----------------------------------------------------------------------------
+
+    def _score_leaf(self, leaf: Indicator) -> ItemResult:
+        rule = cast(Rule, leaf.rule)  # load_rubric gives every leaf a rule
+        claim, check = self._claim(leaf), self._check(leaf)
+        judged = check.score if check.score is not None else claim.score
+        outcome = rule.evaluate(Context(weight=leaf.weight, inputs=self.inputs, judged=judged))
+        return self._item(leaf, outcome, claim=claim, check=check, kind=rule.kind)
+
+    def _item(
+        self,
+        node: Indicator,
+        outcome: Outcome,
+        *,
+        claim: Claim,
+        check: Claim,
+        kind: str,
+        weight: Decimal | None = None,
+        code: str | None = None,
+        name: str | None = None,
+        group: str = "",
+        parent: str = "",
+    ) -> ItemResult:
+        code, name = code or node.code, name or node.name
+        judged = claim.score is not None or check.score is not None
+        self._warn_unscored(code, name, outcome, judged=judged)
+        flags = [*outcome.notes, *_score_flags(outcome, claim=claim, check=check)]
+        flags += _metric_flags(outcome, claim)
+        return ItemResult(
+            code=code,
+            name=name,
+            level=node.level if weight is None else node.level + 1,
+            weight=node.weight if weight is None else weight,
+            kind=kind,
+            score=outcome.score,
+            claimed=claim.score,
+            verified=check.score,
+            flag="；".join(flags) or None,
+            explanation=outcome.explanation,
+            metrics=outcome.metrics,
+            claimed_metric=claim.metric,
+            group=group,
+            parent=parent,
+        )
+
+    def _warn_unscored(self, code: str, name: str, outcome: Outcome, *, judged: bool) -> None:
+        if outcome.score is not None:
+            return
+        if outcome.missing:
+            labels = "、".join(label_of(key) for key in outcome.missing)
+            self.warnings.append(f"缺少输入 {labels}：指标 {code}「{name}」未评分")
+        elif outcome.judgement and not judged:
+            self.warnings.append(f"指标 {code}「{name}」为人工评分项，尚无自评或核查得分")
+        else:
+            self.warnings.append(f"指标 {code}「{name}」未评分：{outcome.explanation}")
+
+    # --- declared rows ----------------------------------------------------------------------
+
+    def _rows_by_node(self) -> dict[str, list[Mapping[str, Any]]]:
+        owners = self.rubric.declared_nodes()
+        grouped: dict[str, list[Mapping[str, Any]]] = {}
+        for row in self.inputs.get("indicators") or ():
+            node = owners.get(str(row.get("level1") or ""))
+            if node is None:
+                self.warnings.append(
+                    f"申报指标「{row.get('name')}」的一级指标「{row.get('level1')}」"
+                    f"不在评分表「{self.rubric.id}」中，未计分"
+                )
+                continue
+            grouped.setdefault(node.code, []).append(row)
+        return grouped
+
+    def _score_rows(
+        self, node: Indicator, rule: DeclaredRowsRule, rows: Sequence[Mapping[str, Any]]
+    ) -> list[ItemResult]:
+        declared = sum((row["weight"] for row in rows), ZERO)
+        if not rows:
+            self.warnings.append(f"指标 {node.code}「{node.name}」没有申报的绩效指标")
+        elif declared != node.weight:
+            self.warnings.append(
+                f"指标 {node.code}「{node.name}」下申报指标分值合计 {plain(declared)}，"
+                f"与评分表规定的 {plain(node.weight)} 不符"
+            )
+        return [self._score_row(node, rule, row, index) for index, row in enumerate(rows, start=1)]
+
+    def _score_row(
+        self, node: Indicator, rule: DeclaredRowsRule, row: Mapping[str, Any], index: int
+    ) -> ItemResult:
+        claim, check = Claim(score=row.get("claimed")), Claim(score=row.get("verified"))
+        judged = check.score if check.score is not None else claim.score
+        outcome = rule.score_row(row, judged=judged)
+        group = " / ".join(str(row[key]) for key in ("level1", "level2") if row.get(key))
+        return self._item(
+            node,
+            outcome,
+            claim=claim,
+            check=check,
+            kind="target_actual" if not outcome.judgement else "qualitative",
+            weight=row["weight"],
+            code=f"{node.code}.{index}",
+            name=str(row["name"]),
+            group=group,
+            parent=node.code,
+        )
+
+    # --- bonus, penalty and the self/checked deviation ---------------------------------------
+
+    def _score_adjustments(self) -> tuple[ItemResult | None, Decimal, Decimal]:
+        node = self.rubric.adjustments
+        if node is None or not isinstance(node.rule, BonusPenaltyRule):
+            return None, ZERO, ZERO
+        bonus, penalty, text, missing = node.rule.amounts(self.inputs)
+        net = bonus - penalty
+        outcome = Outcome(net, text, missing=missing)
+        claim = self._claim(node)
+        flags = []
+        if claim.score is not None and not same_points(claim.score, net):
+            flags.append(f"自评加减分 {points(claim.score)} 分，按规则为 {_signed(net)} 分")
+        if missing:
+            labels = "、".join(label_of(key) for key in missing)
+            self.warnings.append(f"缺少输入 {labels}：加减分按 0 计")
+        item = ItemResult(
+            code=node.code,
+            name=node.name,
+            level=node.level,
+            weight=None,
+            kind=node.rule.kind,
+            score=outcome.score,
+            claimed=claim.score,
+            verified=self._check(node).score,
+            flag="；".join(flags) or None,
+            explanation=text,
+        )
+        return item, bonus, penalty
+
+    def _score_deviation(self, adjustment: Decimal) -> None:
+        leaf = next((n for n in self.rubric.leaves if isinstance(n.rule, DeviationRule)), None)
+        if leaf is None or leaf.rule is None:
+            return
+        claim, check = self._claim(leaf), self._check(leaf)
+        judged = check.score if check.score is not None else claim.score
+        base = clamp(judged, ZERO, leaf.weight) if judged is not None else None
+        checked = self._checked_total(leaf, base, adjustment)
+        outcome = leaf.rule.evaluate(
+            Context(
+                weight=leaf.weight,
+                inputs=self.inputs,
+                judged=judged,
+                self_total=self._self_total(leaf),
+                checked_total=checked,
+            )
+        )
+        self.items[leaf.code] = [
+            self._item(leaf, outcome, claim=claim, check=check, kind=leaf.rule.kind)
+        ]
+
+    def _self_total(self, leaf: Indicator) -> Decimal | None:
+        """The department's own total: as stated, else the sum of its claims (None if any is absent)."""
+        stated = self._stated_total()
+        if stated is None:
+            parts = [item.claimed for item in self._all_items()] + [self._claim(leaf).score]
+            if any(part is None for part in parts):
+                return None
+            adjustments = self.rubric.adjustments
+            stated = sum((part for part in parts if part is not None), ZERO)
+            stated += (self._claim(adjustments).score or ZERO) if adjustments else ZERO
+        return clamp(stated, ZERO, self.rubric.total)
+
+    def _stated_total(self) -> Decimal | None:
+        return next((self.claims[k].score for k in TOTAL_CLAIM_KEYS if k in self.claims), None)
+
+    def _checked_total(
+        self, leaf: Indicator, base: Decimal | None, adjustment: Decimal
+    ) -> Decimal | None:
+        """The total the rules give with this item at its judged base (None if anything is unscored)."""
+        if base is None or any(item.score is None for item in self._all_items()):
+            return None
+        _, tree_sum, _ = self._aggregate(extra={leaf.code: base})
+        return clamp(tree_sum + adjustment, ZERO, self.rubric.total)
+
+    # --- subtotals and total ----------------------------------------------------------------
+
+    def _aggregate(
+        self, extra: Mapping[str, Decimal] | None = None
+    ) -> tuple[list[Subtotal], Decimal, bool]:
+        subtotals: list[Subtotal] = []
+        overrides = extra or {}
+        total, complete = ZERO, True
+        for node in self.rubric.indicators:
+            value, done = self._node_score(node, subtotals, overrides)
+            total += value
+            complete = complete and done
+        return subtotals, total, complete
+
+    def _node_score(
+        self, node: Indicator, out: list[Subtotal], overrides: Mapping[str, Decimal]
+    ) -> tuple[Decimal, bool]:
+        if node.code in overrides:
+            return overrides[node.code], True
+        if node.is_leaf and not isinstance(node.rule, DeclaredRowsRule):
+            scores = [item.score for item in self.items.get(node.code, [])]
+            return (scores[0], True) if scores and scores[0] is not None else (ZERO, False)
+        if node.is_leaf:
+            return self._rows_subtotal(node, out)
+        value, complete = ZERO, True
+        for child in node.children:
+            child_value, child_done = self._node_score(child, out, overrides)
+            value += child_value
+            complete = complete and child_done
+        out.append(self._subtotal(node, value, complete, ""))
+        return value, complete
+
+    def _rows_subtotal(self, node: Indicator, out: list[Subtotal]) -> tuple[Decimal, bool]:
+        rows = self.items.get(node.code, [])
+        raw = sum((row.score for row in rows if row.score is not None), ZERO)
+        complete = bool(rows) and all(row.score is not None for row in rows)
+        value = min(raw, node.weight)
+        note = ""
+        if raw > node.weight:
+            note = (
+                f"申报指标得分合计 {points(raw)} 分，超过本项分值 {points(node.weight)}，按满分计"
+            )
+        out.append(self._subtotal(node, value, complete, note))
+        return value, complete
+
+    def _subtotal(self, node: Indicator, value: Decimal, complete: bool, note: str) -> Subtotal:
+        claim = self._claim(node).score
+        flag = None
+        if claim is not None and not complete:
+            flag = f"部分下级指标未评分，自评小计 {points(claim)} 分无法核实"
+        elif claim is not None and not same_points(claim, value):
+            flag = f"自评小计 {points(claim)} 分，按规则计算为 {points(value)} 分"
+        return Subtotal(
+            node.code, node.name, node.level, node.weight, value, complete, claim, flag, note
+        )
+
+    def _total(self, tree_sum: Decimal, bonus: Decimal, penalty: Decimal) -> tuple[Decimal, str]:
+        raw = tree_sum + bonus - penalty
+        total = clamp(raw, ZERO, self.rubric.total)
+        text = f"指标得分 {points(tree_sum)} + 加分 {points(bonus)} − 减分 {points(penalty)} = {points(raw)}"
+        if raw > self.rubric.total:
+            text += f"，超过满分 {points(self.rubric.total)}，按 {points(total)} 分计"
+        elif raw < 0:
+            text += "，低于 0，按 0 分计"
+        return total, text
+
+    def _check_total(self, total: Decimal, *, complete: bool) -> tuple[Decimal | None, str | None]:
+        stated = self._stated_total()
+        if stated is None:
+            return None, None
+        flags = []
+        if stated > self.rubric.total:
+            flags.append(f"自评总分 {points(stated)} 分超过满分 {points(self.rubric.total)} 分")
+        if not complete:
+            flags.append(
+                f"部分指标未评分，自评总分 {points(stated)} 分无法完全核实（已计算部分 {points(total)} 分）"
+            )
+        elif not same_points(stated, total):
+            flags.append(f"自评总分 {points(stated)} 分，按规则计算为 {points(total)} 分")
+        return stated, "；".join(flags) or None
+
+
+def _score_flags(outcome: Outcome, *, claim: Claim, check: Claim) -> list[str]:
+    """Where the department's or the reviewer's score departs from the rule (or from each other)."""
+    if outcome.score is None:
+        return (
+            [f"缺少数据，自评 {points(claim.score)} 分无法核实"] if claim.score is not None else []
+        )
+    if outcome.judgement:
+        if claim.score is None or check.score is None or same_points(claim.score, check.score):
+            return []
+        return [f"自评 {points(claim.score)} 分，核查 {points(check.score)} 分"]
+    flags = []
+    for who, given in (("自评", claim.score), ("核查", check.score)):
+        if given is not None and not same_points(given, outcome.score):
+            flags.append(f"{who} {points(given)} 分，按规则计算为 {points(outcome.score)} 分")
+    return flags
+
+
+def _metric_flags(outcome: Outcome, claim: Claim) -> list[str]:
+    metric = outcome.metrics[0] if outcome.metrics else None
+    if claim.metric is None or metric is None or metric.value is None:
+        return []
+    if same_ratio(claim.metric, metric.value):
+        return []
+    return [f"填报{metric.label} {percent(claim.metric)}，按公式计算为 {metric.display}"]
+
+
+def _signed(value: Decimal) -> str:
+    return f"+{points(value)}" if value > 0 else points(value)
+
+
+# --- request parsing ------------------------------------------------------------------------
+
+
+def parse_request(data: Any) -> tuple[dict[str, Any], dict[str, Claim]]:
+    """Validate `{"inputs": {...}, "claimed": {...}}` and convert its values (Decimal, dates)."""
+    if not isinstance(data, Mapping):
+        raise RequestError("请求须是一个 JSON 对象")
+    unknown = sorted(set(data) - REQUEST_KEYS)
+    if unknown:
+        raise RequestError(f"请求中有未知字段：{'、'.join(unknown)}（允许 inputs、claimed）")
+    return parse_inputs(data.get("inputs") or {}), parse_claims(data.get("claimed") or {})
+
+
+def parse_inputs(raw: Any) -> dict[str, Any]:
+    """Data-dictionary keys to typed values; unknown keys and malformed values are refused."""
+    if not isinstance(raw, Mapping):
+        raise RequestError("inputs 须是一个对象")
+    inputs: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in INPUTS:
+            raise RequestError(f"inputs 中有未知输入项「{key}」（见数据字典）")
+        if value is None:
+            continue
+        try:
+            inputs[key] = _input_value(INPUTS[key].kind, value, key=key)
+        except (ValueError, TypeError) as error:
+            raise RequestError(f"inputs.{key}（{INPUTS[key].label}）：{error}") from error
+    return inputs
+
+
+def _input_value(kind: str, value: Any, *, key: str) -> Any:
+    if kind == "amount":
+        return as_decimal(value)
+    if kind == "count":
+        return _count(value)
+    if kind == "ratio":
+        return _ratio(value)
+    if kind == "datetime":
+        return _moment(value)
+    if kind == "count_or_list":
+        return list(value) if isinstance(value, list) else int(_count(value))
+    if kind == "list":
+        if not isinstance(value, list):
+            raise ValueError("须是列表")
+        return value
+    if kind == "rows":
+        return _rows(value)
+    return value
+
+
+def _count(value: Any) -> Decimal:
+    number = as_decimal(value)
+    if number < 0 or number != number.to_integral_value():
+        raise ValueError(f"「{value}」须是非负整数")
+    return number
+
+
+def _ratio(value: Any) -> Decimal:
+    if isinstance(value, str) and value.strip().endswith("%"):
+        return as_decimal(value.strip()[:-1]) / Decimal(100)
+    return as_decimal(value)
+
+
+def _moment(value: Any) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"「{value}」须是 ISO 日期或时间，如 2020-08-28")
+    text = value.strip()
+    try:
+        return dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
+    except ValueError as error:
+        raise ValueError(f"「{value}」须是 ISO 日期或时间，如 2020-08-28") from error
+
+
+def _rows(value: Any) -> list[dict[str, Any]]:
+    if not isinstance(value, list):
+        raise ValueError("须是绩效指标行的列表")
+    return [_row(raw, index) for index, raw in enumerate(value, start=1)]
+
+
+def _row(raw: Any, index: int) -> dict[str, Any]:
+    where = f"第 {index} 行"
+    if not isinstance(raw, Mapping):
+        raise ValueError(f"{where}须是对象")
+    unknown = sorted(set(raw) - ROW_KEYS)
+    if unknown:
+        raise ValueError(f"{where}有未知字段：{'、'.join(unknown)}")
+    for key in ("level1", "name"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise ValueError(f"{where}缺少 {key}")
+    row: dict[str, Any] = {key: raw[key].strip() for key in ("level1", "name")}
+    row["level2"] = str(raw.get("level2") or "").strip()
+    for key in ("target", "actual"):
+        row[key] = None if raw.get(key) is None else str(raw[key]).strip()
+    row["weight"] = _count_like(raw.get("weight"), where=f"{where}「{row['name']}」的分值")
+    if raw.get("direction") not in (None, "higher", "lower"):
+        raise ValueError(f"{where}的 direction 只能是 higher、lower 或 null")
+    row["direction"] = raw.get("direction")
+    for key in ("claimed", "verified"):
+        row[key] = None if raw.get(key) is None else as_decimal(raw[key])
+    return row
+
+
+def _count_like(value: Any, *, where: str) -> Decimal:
+    number = as_decimal(value)
+    if number < 0:
+        raise ValueError(f"{where}不能为负")
+    return number
+
+
+def parse_claims(raw: Any) -> dict[str, Claim]:
+    """`{indicator name: score}` or `{name: {"score": …, "metric": "96.00%"}}` to Claims."""
+    if not isinstance(raw, Mapping):
+        raise RequestError("claimed 须是一个对象")
+    claims = {}
+    for name, value in raw.items():
+        try:
+            claims[str(name)] = _claim(value)
+        except (ValueError, TypeError) as error:
+            raise RequestError(f"claimed.{name}：{error}") from error
+    return claims
+
+
+def _claim(value: Any) -> Claim:
+    if not isinstance(value, Mapping):
+        return Claim(score=as_decimal(value))
+    unknown = sorted(set(value) - {"score", "metric"})
+    if unknown:
+        raise ValueError(f"未知字段：{'、'.join(unknown)}（允许 score、metric）")
+    score = None if value.get("score") is None else as_decimal(value["score"])
+    metric = None if value.get("metric") is None else _ratio(value["metric"])
+    return Claim(score=score, metric=metric)
+
+
+# --- JSON output ----------------------------------------------------------------------------
+
+
+def _number(value: Decimal | None) -> str | None:
+    return None if value is None else plain(value)
+
+
+def _metric_dict(metric: MetricValue) -> dict[str, Any]:
+    return {
+        "key": metric.key or None,
+        "label": metric.label,
+        "value": _number(metric.value),
+        "display": metric.display,
+        "working": metric.working,
+    }
+
+
+def _display_points(value: Decimal | None) -> str | None:
+    return None if value is None else points_fixed(value)
+
+
+def _item_dict(item: ItemResult) -> dict[str, Any]:
+    return {
+        "code": item.code,
+        "name": item.name,
+        "level": item.level,
+        "group": item.group or None,
+        "kind": item.kind,
+        "weight": _number(item.weight),
+        "metric": _metric_dict(item.metric) if item.metric else None,
+        "metrics": [_metric_dict(metric) for metric in item.metrics],
+        "score": _number(item.score),
+        "claimed": _number(item.claimed),
+        "claimed_metric": _number(item.claimed_metric),
+        "verified": _number(item.verified),
+        "flag": item.flag,
+        "explanation": item.explanation,
+        "display": {
+            "weight": None if item.weight is None else points(item.weight),
+            "score": _display_points(item.score),
+            "claimed": _display_points(item.claimed),
+            "verified": _display_points(item.verified),
+        },
+    }
+
+
+def _subtotal_dict(subtotal: Subtotal) -> dict[str, Any]:
+    return {
+        "code": subtotal.code,
+        "name": subtotal.name,
+        "level": subtotal.level,
+        "weight": _number(subtotal.weight),
+        "score": _number(subtotal.score),
+        "complete": subtotal.complete,
+        "claimed": _number(subtotal.claimed),
+        "flag": subtotal.flag,
+        "explanation": subtotal.explanation or None,
+        "display": {"score": points_fixed(subtotal.score)},
+    }
+
+
+def result_to_dict(result: Result) -> dict[str, Any]:
+    """The result as JSON-ready data; numbers are exact decimal strings, `display` is rounded."""
+    return {
+        "rubric": result.rubric_id,
+        "title": result.rubric_title,
+        "items": [_item_dict(item) for item in result.items],
+        "subtotals": [_subtotal_dict(subtotal) for subtotal in result.subtotals],
+        "bonus": plain(result.bonus),
+        "penalty": plain(result.penalty),
+        "total": plain(result.total),
+        "total_explanation": result.total_explanation,
+        "claimed_total": _number(result.claimed_total),
+        "total_flag": result.total_flag,
+        "grade": result.grade,
+        "complete": result.complete,
+        "warnings": list(result.warnings),
+        "display": {
+            "bonus": points_fixed(result.bonus),
+            "penalty": points_fixed(result.penalty),
+            "total": points_fixed(result.total),
+        },
+    }
