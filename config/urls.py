@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config import views as site_views
 from departments import urls as departments_urls
 from departments import views as departments_views
 from evaluations import urls as evaluations_urls
+from rubrics import urls as rubrics_urls
 
 # Tenant URLs: every pattern under d/<department>/ and j/<jurisdiction>/ is guarded by
 # departments.middleware.TenantScopeMiddleware and runs inside the tenant's scope.
@@ -34,5 +36,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("d/<slug:department>/", include((department_urls, "department"))),
     path("j/<slug:jurisdiction>/", include((jurisdiction_urls, "bureau"))),
+    path("api/", include((rubrics_urls.api_urls, "rubrics-api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]

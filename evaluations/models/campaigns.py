@@ -50,6 +50,26 @@ class Campaign(models.Model):
     table_set = models.CharField(
         _("填报表格"), max_length=30, choices=TableSet.choices, default=TableSet.GUANGDONG_OVERALL
     )
+    rubric = models.ForeignKey(
+        "rubrics.Rubric",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="campaigns",
+        limit_choices_to={"kind": "department_overall"},
+        verbose_name=_("整体支出评分表"),
+        help_text=_("留空则按填报表格使用默认评分表"),
+    )
+    project_rubric = models.ForeignKey(
+        "rubrics.Rubric",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="project_campaigns",
+        limit_choices_to={"kind": "project"},
+        verbose_name=_("项目支出评分表"),
+        help_text=_("留空则使用财预〔2020〕10号项目支出评价框架"),
+    )
     report_template = models.ForeignKey(
         ReportTemplate,
         on_delete=models.PROTECT,
