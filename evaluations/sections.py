@@ -11,7 +11,9 @@ from typing import Any, Protocol
 from django.forms import BaseForm, BaseFormSet
 from django.http import QueryDict
 
+from departments.roles import Role
 from evaluations.models import Evaluation
+from evaluations.permissions import EDITABLE_STATES
 
 SectionForm = BaseForm | BaseFormSet
 
@@ -43,6 +45,12 @@ class Section:
     applies_to: Callable[[Evaluation], bool] = field(default=lambda evaluation: True)
     # Optional template of computed cells (with ids) re-rendered out of band after each save.
     live_template: str | None = None
+    # Who may change the section, and in which states of the evaluation.
+    editors: frozenset[Role] = frozenset({Role.FILLER})
+    editable_states: frozenset[str] = EDITABLE_STATES
+
+    def can_edit(self, roles: frozenset[Role], evaluation: Evaluation) -> bool:
+        return bool(self.editors & roles) and evaluation.state in self.editable_states
 
     @property
     def prefix(self) -> str:
@@ -60,6 +68,7 @@ class Table:
     slug: str
     title: str
     applies_to: Callable[[Evaluation], bool] = field(default=lambda evaluation: True)
+    wide: bool = False  # a wide grid (funds, scores): the checks panel goes below, not beside
 
 
 _TABLES: dict[str, Table] = {}

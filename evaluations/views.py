@@ -12,7 +12,6 @@ from departments.roles import ALL_ROLES, Role
 from departments.tenancy import tenant_view
 from evaluations.forms_diff import form_differences
 from evaluations.models import Campaign, Evaluation
-from evaluations.permissions import evaluation_is_editable
 from evaluations.sections import (
     Section,
     Table,
@@ -86,12 +85,14 @@ def _render_table(
 ) -> TemplateResponse:
     sections = sections_for(evaluation, table=table.slug)
     versions = section_versions(evaluation, sections)
+    roles = request.tenant.roles  # type: ignore[attr-defined]
     blocks = []
     for section in sections:
         block = {
             "section": section,
             "form": section.form(evaluation),
             "version": versions[section.key],
+            "editable": section.can_edit(roles, evaluation),
         }
         block.update((bound or {}).get(section.key, {}))
         blocks.append(block)
@@ -100,14 +101,10 @@ def _render_table(
         "tables": tables_for(evaluation),
         "table": table,
         "blocks": blocks,
-        "editable": _may_edit(request, evaluation),
+        "editable": any(block["editable"] for block in blocks),
         **_checks_context(evaluation),
     }
     return TemplateResponse(request, "evaluations/evaluation_table.html", context, status=status)
-
-
-def _may_edit(request: HttpRequest, evaluation: Evaluation) -> bool:
-    return request.tenant.has_role(Role.FILLER) and evaluation_is_editable(evaluation)  # type: ignore[attr-defined]
 
 
 @tenant_view(*ALL_ROLES)
@@ -116,7 +113,7 @@ def evaluation_table(request: HttpRequest, department: str, pk: int, table: str)
     return _render_table(request, evaluation, _table(evaluation, table))
 
 
-@tenant_view(Role.FILLER)
+@tenant_view(Role.FILLER, Role.REVIEWER)
 @require_POST
 def section_save_view(request: HttpRequest, department: str, pk: int, key: str) -> HttpResponse:
     """Autosave one section: refuse a save based on an old version, show the other's values."""
@@ -124,8 +121,8 @@ def section_save_view(request: HttpRequest, department: str, pk: int, key: str) 
     section = section_by_key(key)
     if section is None or section not in sections_for(evaluation):
         raise Http404
-    if not evaluation_is_editable(evaluation):
-        raise PermissionDenied(_("此自评已提交，不能修改。"))
+    if not section.can_edit(request.tenant.roles, evaluation):  # type: ignore[attr-defined]
+        raise PermissionDenied(_("您的角色或此自评的状态不允许修改此栏目。"))
     try:
         based_on = int(request.POST.get("reapply") or request.POST["based_on"])
     except (KeyError, ValueError):

@@ -2,6 +2,15 @@
 
 from evaluations.models.basic import Staffing, UnitInfo
 from evaluations.models.campaigns import Campaign, Evaluation, ReportTemplate
+from evaluations.models.scores import IndicatorScore
 from evaluations.models.sections import SectionState
 
-__all__ = ["Campaign", "Evaluation", "ReportTemplate", "SectionState", "Staffing", "UnitInfo"]
+__all__ = [
+    "Campaign",
+    "Evaluation",
+    "IndicatorScore",
+    "ReportTemplate",
+    "SectionState",
+    "Staffing",
+    "UnitInfo",
+]

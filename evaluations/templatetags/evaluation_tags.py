@@ -9,3 +9,42 @@ register = template.Library()
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     """`mapping|get_item:key` for dictionaries whose keys are not identifiers."""
     return mapping.get(key)
+
+
+@register.simple_tag
+def evaluation_scoring(evaluation: Any) -> dict[str, Any] | None:
+    """The evaluation's scoring sheet computed now: {"result", "items" by field key}."""
+    from evaluations.scoring import evaluation_scoring as compute
+    from evaluations.tables.scores import field_key
+
+    computed = compute(evaluation)
+    if computed is None:
+        return None
+    _, result = computed
+    return {"result": result, "items": {field_key(item.code): item for item in result.items}}
+
+
+@register.filter
+def score_input(form: Any, key: str) -> Any:
+    """`form|score_input:key`: the score field of an indicator, or None when the form lacks it."""
+    return form[f"score__{key}"] if f"score__{key}" in form.fields else None
+
+
+@register.filter
+def note_input(form: Any, key: str) -> Any:
+    return form[f"note__{key}"] if f"note__{key}" in form.fields else None
+
+
+@register.filter
+def fieldkey(code: str) -> str:
+    from evaluations.tables.scores import field_key
+
+    return field_key(code)
+
+
+@register.filter
+def points(value: Any) -> str:
+    """Scores with two decimals, rounded half up; a dash when there is none."""
+    from rubrics.metrics import points_fixed
+
+    return "—" if value is None else points_fixed(value)
