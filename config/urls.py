@@ -37,6 +37,7 @@ urlpatterns = [
     path("d/<slug:department>/", include((department_urls, "department"))),
     path("j/<slug:jurisdiction>/", include((jurisdiction_urls, "bureau"))),
     path("api/", include((rubrics_urls.api_urls, "rubrics-api"))),
+    path("api/d/<slug:department>/", include((evaluations_urls.api_urls, "department-api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluations import views
+from evaluations import api, views
 
 department_urls = [
     path("", views.department_home, name="home"),
@@ -14,4 +14,10 @@ department_urls = [
 jurisdiction_urls = [
     path("", views.bureau_home, name="home"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
+]
+
+api_urls = [
+    path("evaluations/", api.EvaluationListView.as_view(), name="evaluations"),
+    path("evaluations/<int:pk>/", api.EvaluationDetailView.as_view(), name="evaluation"),
+    path("evaluations/<int:pk>/sections/<str:key>/", api.SectionView.as_view(), name="section"),
 ]

@@ -19,6 +19,8 @@ SAMPLE_KWARGS: dict[str, Callable[[Cast], dict[str, Any]]] = {
     "department:evaluation": lambda cast: {"pk": cast.evaluation_a.pk},
     "department:evaluation_table": lambda cast: {"pk": cast.evaluation_a.pk, "table": "basic"},
     "department:section_save": lambda cast: {"pk": cast.evaluation_a.pk, "key": "basic.staffing"},
+    "department-api:evaluation": lambda cast: {"pk": cast.evaluation_a.pk},
+    "department-api:section": lambda cast: {"pk": cast.evaluation_a.pk, "key": "basic.staffing"},
     "bureau:campaign": lambda cast: {"pk": cast.campaign.pk},
 }
 
@@ -35,6 +37,9 @@ def walk(
             yield f"{namespace}{entry.name}", names
 
 
+TENANT_URL_KWARGS = {
+    name: kwargs for name, kwargs in walk(get_resolver().url_patterns) if is_tenant_pattern(kwargs)
+}
 TENANT_URL_NAMES = sorted(
     {name for name, kwargs in walk(get_resolver().url_patterns) if is_tenant_pattern(kwargs)}
 )
@@ -42,7 +47,7 @@ TENANT_URL_NAMES = sorted(
 
 def tenant_url(cast: Cast, name: str) -> str:
     kwargs = dict(SAMPLE_KWARGS[name](cast)) if name in SAMPLE_KWARGS else {}
-    if name.startswith("department:"):
+    if "department" in TENANT_URL_KWARGS[name]:
         kwargs["department"] = cast.department_a.slug
     else:
         kwargs["jurisdiction"] = cast.bureau.slug
@@ -51,7 +56,7 @@ def tenant_url(cast: Cast, name: str) -> str:
 
 def outsiders_of(name: str) -> list[str]:
     """Users with no membership in the tenant the URL names."""
-    if name.startswith("department:"):
+    if "department" in TENANT_URL_KWARGS[name]:
         return ["outsider", "filler_b"]
     return ["outsider", "filler_a", "head_a", "filler_b"]
 

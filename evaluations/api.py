@@ -1,0 +1,219 @@
+"""REST endpoints for every table: one generic endpoint per section, with the forms' own validation.
+
+Each section is read and written as JSON `{"based_on": version, "data": {...}}`; `data` holds the
+section's form fields (for row tables, `{"rows": [{...}, ...]}`). Writes go through the same form,
+the same optimistic version check and the same rules as the browser, so the API cannot store
+anything the forms would refuse. URLs live under the tenant (`/api/d/<department>/…`).
+"""
+
+from typing import Any
+
+from django.forms import BaseFormSet
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from departments.roles import ALL_ROLES
+from evaluations.models import Evaluation
+from evaluations.sections import Section, section_by_key, sections_for, tables_for
+from evaluations.selectors import (
+    evaluation_metrics,
+    evaluation_values,
+    evaluation_violations,
+    evaluations_of_department,
+    section_versions,
+)
+from evaluations.services import SectionConflict, section_save
+
+
+class EvaluationSerializer(serializers.ModelSerializer[Evaluation]):
+    fiscal_year = serializers.IntegerField(source="campaign.fiscal_year")
+    campaign = serializers.CharField(source="campaign.title")
+
+    class Meta:
+        model = Evaluation
+        fields = ["id", "fiscal_year", "campaign", "state", "updated_at"]
+
+
+def form_data(form: Any) -> dict[str, Any]:
+    """The values a form shows, as JSON (rows for a formset)."""
+    if isinstance(form, BaseFormSet):
+        return {"rows": [_fields(row) for row in form.forms]}
+    return _fields(form)
+
+
+def _fields(form: Any) -> dict[str, Any]:
+    return {
+        name: _json(form[name].value()) for name in form.fields if name not in {"DELETE", "ORDER"}
+    }
+
+
+def _json(value: Any) -> Any:
+    return value if value is None or isinstance(value, bool | int | str | list) else str(value)
+
+
+def posted_data(section: Section, current: Any, data: Any) -> QueryDict:
+    """JSON from the API as the form-encoded data the section's form reads."""
+    if not isinstance(data, dict):
+        raise serializers.ValidationError({"data": "须是一个对象"})
+    posted = QueryDict(mutable=True)
+    if isinstance(current, BaseFormSet):
+        rows = data.get("rows")
+        if not isinstance(rows, list):
+            raise serializers.ValidationError({"data": "行表须提供 rows 列表"})
+        prefix = current.prefix
+        posted.update(
+            {
+                f"{prefix}-TOTAL_FORMS": str(len(rows)),
+                f"{prefix}-INITIAL_FORMS": str(current.initial_form_count()),
+            }
+        )
+        for index, row in enumerate(rows):
+            _put(posted, f"{prefix}-{index}", row)
+    else:
+        _put(posted, section.prefix, data)
+    return posted
+
+
+def _put(posted: QueryDict, prefix: str, row: Any) -> None:
+    if not isinstance(row, dict):
+        raise serializers.ValidationError({"data": "每一行须是一个对象"})
+    for name, value in row.items():
+        if value is None or value is False:
+            continue
+        posted[f"{prefix}-{name}"] = "on" if value is True else str(value)
+
+
+def form_errors(form: Any) -> Any:
+    if isinstance(form, BaseFormSet):
+        return {"rows": form.errors, "non_field_errors": form.non_form_errors()}
+    return form.errors
+
+
+class TenantAPIView(APIView):
+    tenant_roles = frozenset(ALL_ROLES)
+
+    def evaluation(self, pk: int) -> Evaluation:
+        return get_object_or_404(Evaluation.objects.select_related("campaign", "department"), pk=pk)
+
+    def section(self, evaluation: Evaluation, key: str) -> Section:
+        section = section_by_key(key)
+        if section is None or section not in sections_for(evaluation):
+            raise Http404
+        return section
+
+
+class EvaluationListView(TenantAPIView):
+    @extend_schema(responses=EvaluationSerializer(many=True))
+    def get(self, request: Request, department: str) -> Response:
+        return Response(EvaluationSerializer(evaluations_of_department(), many=True).data)
+
+
+class EvaluationDetailView(TenantAPIView):
+    """An evaluation with every section's data and version, its metrics and its violations."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, department: str, pk: int) -> Response:
+        evaluation = self.evaluation(pk)
+        sections = sections_for(evaluation)
+        versions = section_versions(evaluation, sections)
+        values = evaluation_values(evaluation)
+        return Response(
+            {
+                **EvaluationSerializer(evaluation).data,
+                "tables": [{"slug": t.slug, "title": t.title} for t in tables_for(evaluation)],
+                "sections": {
+                    s.key: {
+                        "title": s.title,
+                        "table": s.table,
+                        "version": versions[s.key],
+                        "data": form_data(s.form(evaluation)),
+                    }
+                    for s in sections
+                },
+                "metrics": [
+                    {
+                        "key": m.key,
+                        "label": m.label,
+                        "value": None if m.value is None else str(m.value),
+                        "display": m.display,
+                        "working": m.working,
+                    }
+                    for m in evaluation_metrics(values)
+                ],
+                "violations": [v.__dict__ for v in evaluation_violations(evaluation, values)],
+            }
+        )
+
+
+class SectionView(TenantAPIView):
+    """Read or write one section. A write names the version it is based on (409 if stale)."""
+
+    tenant_roles = frozenset(ALL_ROLES)
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request, department: str, pk: int, key: str) -> Response:
+        evaluation = self.evaluation(pk)
+        section = self.section(evaluation, key)
+        version = section_versions(evaluation, [section])[key]
+        return Response(
+            {
+                "key": key,
+                "title": section.title,
+                "version": version,
+                "data": form_data(section.form(evaluation)),
+            }
+        )
+
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT},
+    )
+    def put(self, request: Request, department: str, pk: int, key: str) -> Response:
+        evaluation = self.evaluation(pk)
+        section = self.section(evaluation, key)
+        if not section.can_edit(request.tenant.roles, evaluation):  # type: ignore[attr-defined]
+            raise PermissionDenied("您的角色或此自评的状态不允许修改此栏目。")
+        payload = request.data if isinstance(request.data, dict) else {}
+        based_on = payload.get("based_on")
+        if not isinstance(based_on, int):
+            raise serializers.ValidationError({"based_on": "须给出所依据的版本号（整数）"})
+        current = section.form(evaluation)
+        form = section.form(evaluation, posted_data(section, current, payload.get("data")))
+        if not form.is_valid():
+            return Response({"errors": form_errors(form)}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            state = section_save(
+                evaluation=evaluation,
+                section=section,
+                form=form,
+                based_on=based_on,
+                by=request.user,
+            )
+        except SectionConflict as conflict:
+            return Response(
+                {
+                    "detail": "他人已修改此栏目，未保存。",
+                    "version": conflict.state.version,
+                    "data": form_data(section.form(evaluation)),
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        values = evaluation_values(evaluation)
+        violations = [
+            v.__dict__ for v in evaluation_violations(evaluation, values) if v.section == key
+        ]
+        return Response(
+            {
+                "key": key,
+                "version": state.version,
+                "data": form_data(section.form(evaluation)),
+                "violations": violations,
+            }
+        )
