@@ -1,7 +1,42 @@
 """Models of the evaluations app, one module per official table (see evaluations/tables/)."""
 
-from evaluations.models.basic import Staffing, UnitInfo
+from evaluations.models.assets import FixedAssetLine, FixedAssetStatedTotals
+from evaluations.models.basic import (
+    AssetManagement,
+    Benefits,
+    Disclosures,
+    Fairness,
+    OverallTargets,
+    ProjectOrganisation,
+    ProjectTargets,
+    RevenueAndProcurement,
+    SpendingControl,
+    Staffing,
+    UnitInfo,
+    WorkCompletion,
+)
 from evaluations.models.campaigns import Campaign, Evaluation, ReportTemplate
 from evaluations.models.sections import SectionState
+from evaluations.models.targets import TargetDeclaration
 
-__all__ = ["Campaign", "Evaluation", "ReportTemplate", "SectionState", "Staffing", "UnitInfo"]
+__all__ = [
+    "AssetManagement",
+    "Benefits",
+    "Campaign",
+    "Disclosures",
+    "Evaluation",
+    "Fairness",
+    "FixedAssetLine",
+    "FixedAssetStatedTotals",
+    "OverallTargets",
+    "ProjectOrganisation",
+    "ProjectTargets",
+    "ReportTemplate",
+    "RevenueAndProcurement",
+    "SectionState",
+    "SpendingControl",
+    "Staffing",
+    "TargetDeclaration",
+    "UnitInfo",
+    "WorkCompletion",
+]
