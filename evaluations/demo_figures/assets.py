@@ -20,7 +20,10 @@ STATED_2017 = {"amount_stated": D("18633890"), "in_use_amount_stated": D("186238
 
 
 def load(evaluation: Evaluation) -> None:
-    if evaluation.department.slug != "zhanjiang-commerce" or evaluation.campaign.fiscal_year != 2017:
+    if (
+        evaluation.department.slug != "zhanjiang-commerce"
+        or evaluation.campaign.fiscal_year != 2017
+    ):
         return
     if not FixedAssetLine.objects.filter(evaluation=evaluation).exists():
         FixedAssetLine.objects.bulk_create(

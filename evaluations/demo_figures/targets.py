@@ -71,7 +71,10 @@ ROWS_2017 = [
 
 
 def load(evaluation: Evaluation) -> None:
-    if evaluation.department.slug != "zhanjiang-commerce" or evaluation.campaign.fiscal_year != 2017:
+    if (
+        evaluation.department.slug != "zhanjiang-commerce"
+        or evaluation.campaign.fiscal_year != 2017
+    ):
         return
     if TargetDeclaration.objects.filter(evaluation=evaluation).exists():
         return

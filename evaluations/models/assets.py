@@ -57,6 +57,9 @@ class FixedAssetLine(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class FixedAssetStatedTotals(EvaluationPart):
     """The 合计 row as the department printed it, kept to compare with the computed one."""

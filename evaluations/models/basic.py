@@ -21,7 +21,7 @@ class PercentInput(forms.DecimalField):
             return format((value * HUNDRED).normalize(), "f")
         return value
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Any:
         number = super().to_python(value)
         return None if number is None else number / HUNDRED
 
@@ -50,6 +50,17 @@ def percent_field(label: Any) -> PercentRatioField:
 def yes_no_field(label: Any) -> models.BooleanField:
     """A 是/否 box of the table; empty until the department answers."""
     return models.BooleanField(label, null=True, blank=True)
+
+
+class PublicURLField(models.URLField):
+    """A public web address; one typed without a scheme is read as https."""
+
+    def formfield(self, **kwargs: Any) -> Any:
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
+def url_field(label: Any) -> PublicURLField:
+    return PublicURLField(label, max_length=500, blank=True)
 
 
 def text_field(label: Any) -> models.TextField:
@@ -120,16 +131,16 @@ class Disclosures(EvaluationPart):
 
     self_evaluation_published = yes_no_field(_("自评信息是否公开"))
     self_evaluation_on = models.DateField(_("自评信息公开时间"), null=True, blank=True)
-    self_evaluation_url = models.URLField(_("自评信息公开网址"), max_length=500, blank=True)
+    self_evaluation_url = url_field(_("自评信息公开网址"))
     budget_published = yes_no_field(_("预算是否公开"))
     budget_on = models.DateField(_("预算公开时间"), null=True, blank=True)
-    budget_url = models.URLField(_("预算公开网址"), max_length=500, blank=True)
+    budget_url = url_field(_("预算公开网址"))
     final_accounts_published = yes_no_field(_("决算是否公开"))
     final_accounts_on = models.DateField(_("决算公开时间"), null=True, blank=True)
-    final_accounts_url = models.URLField(_("决算公开网址"), max_length=500, blank=True)
+    final_accounts_url = url_field(_("决算公开网址"))
     targets_published = yes_no_field(_("绩效目标是否公开"))
     targets_on = models.DateField(_("绩效目标公开时间"), null=True, blank=True)
-    targets_url = models.URLField(_("绩效目标公开网址"), max_length=500, blank=True)
+    targets_url = url_field(_("绩效目标公开网址"))
 
     class Meta:
         verbose_name = _("信息公开")

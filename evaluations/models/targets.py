@@ -45,3 +45,6 @@ class TargetDeclaration(models.Model):
                 fields=["evaluation", "position"], name="target_declaration_position_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -40,9 +40,7 @@ def _sum(values: list[Any]) -> Any:
 
 def totals_of(rows: list[Mapping[str, Any]]) -> AssetTotals:
     categories = [row for row in rows if row.get("name") and not row.get("is_detail")]
-    return AssetTotals(
-        *(_sum([row.get(name) for row in categories]) for name in LINE_FIELDS[2:])
-    )
+    return AssetTotals(*(_sum([row.get(name) for row in categories]) for name in LINE_FIELDS[2:]))
 
 
 class AssetLinesFormSet(RowsFormSet):

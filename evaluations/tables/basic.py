@@ -4,7 +4,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db import models
@@ -63,7 +63,7 @@ def with_widgets(section: Section) -> Section:
     def build_form(
         evaluation: Evaluation, data: Any = None, files: Any = None, *, prefix: str
     ) -> SectionForm:
-        form = section.build_form(evaluation, data, files, prefix=prefix)
+        form = cast(forms.BaseForm, section.build_form(evaluation, data, files, prefix=prefix))
         for field in form.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -6,7 +6,7 @@ replaces the evaluation's rows by the submitted ones, in order, in two queries.
 """
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db import models
@@ -34,9 +34,9 @@ class RowsFormSet(forms.BaseFormSet):
 
     def kept_rows(self) -> list[Mapping[str, Any]]:
         """The rows to store: saved or newly filled in, and not marked for deletion."""
-        kept = []
+        kept: list[Mapping[str, Any]] = []
         for index, form in enumerate(self.forms):
-            if self._should_delete_form(form):
+            if self.can_delete and form.cleaned_data.get("DELETE"):
                 continue
             if index >= self.initial_form_count() and not form.has_changed():
                 continue
@@ -62,8 +62,9 @@ def rows_section(
     `values` receives the evaluation and its rows in order (one query).
     """
     form_class = forms.modelform_factory(model, fields=fields)
-    formset_class = forms.formset_factory(
-        form_class, formset=formset, extra=EXTRA_ROWS, can_delete=True
+    formset_class = cast(
+        type[RowsFormSet],
+        forms.formset_factory(form_class, formset=formset, extra=EXTRA_ROWS, can_delete=True),
     )
     manager = model._default_manager
 
