@@ -36,3 +36,9 @@ def two_decimals(value: Any) -> str:
     if value is None or value == "":
         return ""
     return format(Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP), "f")
+
+
+@register.filter
+def metric_display(metrics: list[Any], key: str) -> str:
+    """`metrics|metric_display:"key"`: the shown value of one computed metric, 「—」 if none."""
+    return next((metric.display for metric in metrics if metric.key == key), "—")

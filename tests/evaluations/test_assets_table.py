@@ -139,3 +139,20 @@ def test_the_page_runs_as_many_queries_for_50_rows_as_for_5(cast: Cast, table: s
         FixedAssetLine.objects.filter(evaluation=cast.evaluation_a).delete()
         make_lines(cast, 50)
     assert queries_for_page(cast, table) == few
+
+
+def test_the_basic_tables_utilization_follows_the_asset_table_when_its_totals_are_empty(
+    cast: Cast,
+) -> None:
+    save(cast, "assets.lines", rows(PREFIX, LINES))
+    body = cast.client_for("filler_a").get(table_url(cast, "basic")).content.decode()
+    shown = body[body.index('id="basic-assets-utilization"') :][:400]
+    assert "99.95%" in shown and "按固定资产情况表合计换算" in shown
+
+
+def test_two_people_saving_the_rows_at_once_get_a_conflict(cast: Cast) -> None:
+    assert save(cast, "assets.lines", rows(PREFIX, LINES[:1])).status_code == 200
+    response = save(cast, "assets.lines", rows(PREFIX, LINES[:2]))
+    assert response.status_code == 409
+    assert "行数" in response.content.decode()
+    assert len(saved_lines(cast)) == 1

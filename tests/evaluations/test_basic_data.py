@@ -209,3 +209,30 @@ def test_spending_above_budget_is_a_warning(cast: Cast) -> None:
         {"basic-spending-three_public_budget": "100", "basic-spending-three_public_actual": "101"},
     )
     assert "三公经费实际支出数 101.0000 万元超过预算安排数 100.0000 万元。" in messages_of(cast)
+
+
+def test_disclosures_are_the_data_dictionarys_list(cast: Cast) -> None:
+    save(
+        cast,
+        "basic.disclosures",
+        {
+            "basic-disclosures-targets_published": "true",
+            "basic-disclosures-targets_on": "2019-06-21",
+            "basic-disclosures-targets_url": "zhanjiang.gov.cn/ziswj/",
+        },
+    )
+    disclosures = values_of(cast)["disclosures"]
+    assert [row["kind"] for row in disclosures] == [
+        "self_evaluation",
+        "budget",
+        "final_accounts",
+        "targets",
+    ]
+    assert disclosures[3] == {
+        "kind": "targets",
+        "label": "绩效目标",
+        "anchor": "targets_on",
+        "published": True,
+        "published_on": date(2019, 6, 21),
+        "url": "https://zhanjiang.gov.cn/ziswj/",
+    }
