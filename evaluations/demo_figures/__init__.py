@@ -7,10 +7,10 @@ Seeds' own inconsistencies are entered as published: the validation panel must p
 
 from collections.abc import Callable
 
-from evaluations.demo_figures import basic, scores
+from evaluations.demo_figures import assets, basic, scores, targets
 from evaluations.models import Evaluation
 
-LOADERS: list[Callable[[Evaluation], None]] = [basic.load, scores.load]
+LOADERS: list[Callable[[Evaluation], None]] = [basic.load, assets.load, targets.load, scores.load]
 
 
 def load_figures(evaluation: Evaluation) -> None:

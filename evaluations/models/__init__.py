@@ -1,16 +1,44 @@
 """Models of the evaluations app, one module per official table (see evaluations/tables/)."""
 
-from evaluations.models.basic import Staffing, UnitInfo
+from evaluations.models.assets import FixedAssetLine, FixedAssetStatedTotals
+from evaluations.models.basic import (
+    AssetManagement,
+    Benefits,
+    Disclosures,
+    Fairness,
+    OverallTargets,
+    ProjectOrganisation,
+    ProjectTargets,
+    RevenueAndProcurement,
+    SpendingControl,
+    Staffing,
+    UnitInfo,
+    WorkCompletion,
+)
 from evaluations.models.campaigns import Campaign, Evaluation, ReportTemplate
 from evaluations.models.scores import IndicatorScore
 from evaluations.models.sections import SectionState
+from evaluations.models.targets import TargetDeclaration
 
 __all__ = [
+    "AssetManagement",
+    "Benefits",
     "Campaign",
+    "Disclosures",
     "Evaluation",
+    "Fairness",
+    "FixedAssetLine",
+    "FixedAssetStatedTotals",
     "IndicatorScore",
+    "OverallTargets",
+    "ProjectOrganisation",
+    "ProjectTargets",
     "ReportTemplate",
+    "RevenueAndProcurement",
     "SectionState",
+    "SpendingControl",
     "Staffing",
+    "TargetDeclaration",
     "UnitInfo",
+    "WorkCompletion",
 ]

@@ -1,5 +1,6 @@
 """The official tables. Importing this package registers every table and its sections."""
 
-from evaluations.tables import basic, scores
+# Registration order is the order of the tabs.
+from evaluations.tables import basic, assets, targets, scores  # noqa: I001
 
-__all__ = ["basic", "scores"]
+__all__ = ["assets", "basic", "scores", "targets"]
