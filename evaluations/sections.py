@@ -43,6 +43,16 @@ class Section:
     applies_to: Callable[[Evaluation], bool] = field(default=lambda evaluation: True)
     # Optional template of computed cells (with ids) re-rendered out of band after each save.
     live_template: str | None = None
+    # Sections made per object of an evaluation (a project's tables, see `register_source`):
+    # `scope` groups the values the rules see together ("project.12"), `family` is the key the
+    # rules name ("project.funds" for "project.12.funds"), `url` is the page that shows them.
+    scope: str = ""
+    family: str | None = None
+    url: str | None = None
+
+    @property
+    def rules_key(self) -> str:
+        return self.family or self.key
 
     @property
     def prefix(self) -> str:
@@ -60,10 +70,13 @@ class Table:
     slug: str
     title: str
     applies_to: Callable[[Evaluation], bool] = field(default=lambda evaluation: True)
+    # Optional template shown above the sections (the projects table lists its projects).
+    template: str | None = None
 
 
 _TABLES: dict[str, Table] = {}
 _REGISTRY: dict[str, Section] = {}
+_SOURCES: list[Callable[[Evaluation], list[Section]]] = []
 
 
 def register_table(table: Table) -> Table:
@@ -103,3 +116,21 @@ def sections_for(evaluation: Evaluation, *, table: str | None = None) -> list[Se
         and (table is None or section.table == table)
         and section.applies_to(evaluation)
     ]
+
+
+def register_source(source: Callable[[Evaluation], list[Section]]) -> None:
+    """Register a maker of sections per object of an evaluation (one set per project)."""
+    _SOURCES.append(source)
+
+
+def scoped_sections(evaluation: Evaluation) -> list[Section]:
+    """The sections made per object of the evaluation, each with its own values scope."""
+    return [section for source in _SOURCES for section in source(evaluation)]
+
+
+def section_for(evaluation: Evaluation, key: str) -> Section | None:
+    """The evaluation's section `key`, registered or made per object; None if it has none."""
+    for section in (*sections_for(evaluation), *scoped_sections(evaluation)):
+        if section.key == key:
+            return section
+    return None

@@ -16,7 +16,8 @@ from evaluations.permissions import evaluation_is_editable
 from evaluations.sections import (
     Section,
     Table,
-    section_by_key,
+    scoped_sections,
+    section_for,
     sections_for,
     table_by_slug,
     tables_for,
@@ -47,7 +48,8 @@ def _evaluation(pk: int) -> Evaluation:
 def _checks_context(evaluation: Evaluation) -> dict[str, Any]:
     values = evaluation_values(evaluation)
     violations = evaluation_violations(evaluation, values)
-    titles = {section.key: section for section in sections_for(evaluation)}
+    every = (*sections_for(evaluation), *scoped_sections(evaluation))
+    titles = {section.key: section for section in every}
     return {
         "metrics": evaluation_metrics(values),
         "violations": violations,
@@ -121,8 +123,8 @@ def evaluation_table(request: HttpRequest, department: str, pk: int, table: str)
 def section_save_view(request: HttpRequest, department: str, pk: int, key: str) -> HttpResponse:
     """Autosave one section: refuse a save based on an old version, show the other's values."""
     evaluation = _evaluation(pk)
-    section = section_by_key(key)
-    if section is None or section not in sections_for(evaluation):
+    section = section_for(evaluation, key)
+    if section is None:
         raise Http404
     if not evaluation_is_editable(evaluation):
         raise PermissionDenied(_("此自评已提交，不能修改。"))
@@ -174,6 +176,8 @@ def _section_response(
     table = _table(evaluation, section.table)
     if status == 200:
         messages.success(request, _("「%(title)s」已保存。") % {"title": section.title})
+        if section.url:
+            return redirect(section.url)
         return redirect(
             "department:evaluation_table",
             department=evaluation.department.slug,

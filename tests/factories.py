@@ -9,7 +9,7 @@ from departments.models import (
     Jurisdiction,
     JurisdictionMembership,
 )
-from evaluations.models import Campaign, Evaluation
+from evaluations.models import Campaign, Evaluation, ProjectEvaluation
 
 
 class JurisdictionFactory(factory.django.DjangoModelFactory):
@@ -77,3 +77,11 @@ class EvaluationFactory(factory.django.DjangoModelFactory):
 
     campaign = factory.SubFactory(CampaignFactory)
     department = factory.SubFactory(DepartmentFactory)
+
+
+class ProjectEvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProjectEvaluation
+
+    evaluation = factory.SubFactory(EvaluationFactory)
+    name = factory.Sequence(lambda n: f"项目{n}")

@@ -2,6 +2,23 @@
 
 from evaluations.models.basic import Staffing, UnitInfo
 from evaluations.models.campaigns import Campaign, Evaluation, ReportTemplate
+from evaluations.models.hunan import (
+    HunanBasicData,
+    HunanOverall,
+    Indicator,
+    ProjectEvaluation,
+)
 from evaluations.models.sections import SectionState
 
-__all__ = ["Campaign", "Evaluation", "ReportTemplate", "SectionState", "Staffing", "UnitInfo"]
+__all__ = [
+    "Campaign",
+    "Evaluation",
+    "HunanBasicData",
+    "HunanOverall",
+    "Indicator",
+    "ProjectEvaluation",
+    "ReportTemplate",
+    "SectionState",
+    "Staffing",
+    "UnitInfo",
+]
