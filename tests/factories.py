@@ -1,5 +1,7 @@
 """Factories for the test cast. Model managers are scoped, but `create` works outside a scope."""
 
+from typing import Any
+
 import factory
 from django.contrib.auth import get_user_model
 
@@ -79,9 +81,6 @@ class EvaluationFactory(factory.django.DjangoModelFactory):
     department = factory.SubFactory(DepartmentFactory)
 
 
-class ProjectEvaluationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ProjectEvaluation
-
-    evaluation = factory.SubFactory(EvaluationFactory)
-    name = factory.Sequence(lambda n: f"项目{n}")
+def project_of(evaluation: Evaluation, **fields: Any) -> ProjectEvaluation:
+    """A project (项目支出绩效自评) of `evaluation`."""
+    return ProjectEvaluation.objects.create(evaluation=evaluation, **{"name": "项目", **fields})

@@ -3,7 +3,7 @@
 
 import dataclasses
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.forms import BaseForm, BaseModelFormSet
 from django.utils.translation import gettext_lazy as _
@@ -40,8 +40,7 @@ def with_cell_labels(section: Section) -> Section:
     def build_form(
         evaluation: Evaluation, data: Any = None, files: Any = None, *, prefix: str
     ) -> Any:
-        form = section.build_form(evaluation, data, files, prefix=prefix)
-        assert isinstance(form, BaseForm)
+        form = cast(BaseForm, section.build_form(evaluation, data, files, prefix=prefix))
         for field in form.fields.values():
             field.widget.attrs.setdefault("aria-label", str(field.label))
         return form
@@ -63,7 +62,14 @@ def percent_of(numerator: Decimal | None, denominator: Decimal | None) -> Decima
 def sum_present(*numbers: Decimal | None) -> Decimal | None:
     """The sum of the cells filled in (a blank cell counts as nothing); None if all are blank."""
     present = [number for number in numbers if number is not None]
-    return sum(present, Decimal(0)) if present else None
+    return as_written(sum(present, Decimal(0))) if present else None
+
+
+def as_written(value: Decimal | None) -> Decimal | None:
+    """Two decimals when that loses nothing (55.7700 → 55.77), so messages read like the sheet."""
+    if value is None or value != value.quantize(CENT):
+        return value
+    return value.quantize(CENT)
 
 
 def column_labels(evaluation: Evaluation) -> list[str]:
@@ -79,7 +85,7 @@ def funds_values(row: Any) -> dict[str, Any]:
     """Totals, score and the stated rate of a self-evaluation sheet, with what they should be."""
     rate = row.execution_rate
     return {
-        **{name: getattr(row, name) for name in FUNDS_FIELDS},
+        **{name: as_written(getattr(row, name)) for name in FUNDS_FIELDS},
         "execution_rate_computed": percent_of(row.budget_executed, row.budget_full_year),
         "funds_score_computed": row.funds_score_computed,
         "budget_overrun": None if rate is None else Decimal(rate > 1),
@@ -120,7 +126,7 @@ register(
 def three_public_values(row: HunanBasicData) -> dict[str, Any]:
     """Each cell by its field name, and per column whether the items add up to their totals."""
     cell = {
-        f"{item}_{column}": getattr(row, f"{item}_{column}")
+        f"{item}_{column}": as_written(getattr(row, f"{item}_{column}"))
         for item, _label in THREE_PUBLIC_ITEMS
         for column in COLUMNS
     }

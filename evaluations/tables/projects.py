@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation, Indicator, ProjectEvaluation
 from evaluations.sections import Section, Table, register_source, register_table
-from evaluations.tables.hunan import FUNDS_FIELDS, funds_values, sum_present
+from evaluations.tables.hunan import FUNDS_FIELDS, as_written, funds_values, sum_present
 from evaluations.tables.indicators import indicator_formset, indicator_values, save_indicators
 
 TABLE = register_table(
@@ -27,12 +27,15 @@ SOURCE_FIELDS = [f"{source}_{amount}" for source, _label in SOURCES for amount i
 
 def funds_by_source(project: ProjectEvaluation) -> dict[str, Any]:
     """`funds_by_source` rows and, per amount, whether the sources add up to the stated total."""
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "label": str(label),
             "anchor": f"{source}_initial",
             "source": source,
-            **{f"budget_{amount}": getattr(project, f"{source}_{amount}") for amount in AMOUNTS},
+            **{
+                f"budget_{amount}": as_written(getattr(project, f"{source}_{amount}"))
+                for amount in AMOUNTS
+            },
         }
         for source, label in SOURCES
     ]
@@ -40,7 +43,7 @@ def funds_by_source(project: ProjectEvaluation) -> dict[str, Any]:
         {
             "label": str(label),
             "anchor": f"budget_{amount}",
-            "stated_total": getattr(project, f"budget_{amount}"),
+            "stated_total": as_written(getattr(project, f"budget_{amount}")),
             "sources_total": sum_present(*(row[f"budget_{amount}"] for row in rows)),
         }
         for amount, label in zip(

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import Cast
-from tests.factories import ProjectEvaluationFactory
+from tests.factories import project_of
 
 CAST = ["anonymous", "filler_a", "head_a", "reviewer", "bureau_admin", "filler_b", "outsider"]
 
@@ -30,7 +30,7 @@ def url_for(cast: Cast, name: str) -> str:
     if name in ("department:evaluation", "department:project"):
         kwargs["pk"] = cast.evaluation_a.pk
     if name == "department:project":
-        kwargs["project_pk"] = ProjectEvaluationFactory(evaluation=cast.evaluation_a).pk
+        kwargs["project_pk"] = project_of(cast.evaluation_a).pk
     if name == "bureau:campaign":
         kwargs["pk"] = cast.campaign.pk
     return reverse(name, kwargs=kwargs)
