@@ -123,9 +123,9 @@ class ProjectEvaluation(FundsAndTargets):
     carryover_initial = money_field(_("上年结转 年初预算数"))
     carryover_full_year = money_field(_("上年结转 全年预算数"))
     carryover_executed = money_field(_("上年结转 全年执行数"))
-    other_initial = money_field(_("其他资金 年初预算数"))
-    other_full_year = money_field(_("其他资金 全年预算数"))
-    other_executed = money_field(_("其他资金 全年执行数"))
+    other_initial = money_field(_("其它资金 年初预算数"))
+    other_full_year = money_field(_("其它资金 全年预算数"))
+    other_executed = money_field(_("其它资金 全年执行数"))
 
     objects: ClassVar[models.Manager[Self]] = ScopedManager(
         jurisdiction="evaluation__department__jurisdiction", department="evaluation__department"

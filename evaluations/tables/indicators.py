@@ -57,10 +57,13 @@ def save_indicators(
     for row in formset.deleted_objects:
         row.delete()
     deleted = set(map(id, formset.deleted_forms))
-    for position, form in enumerate(formset.forms):
+    kept = [
+        form
+        for form in formset.forms
+        if id(form) not in deleted and (form.instance.pk is not None or form.has_changed())
+    ]
+    for position, form in enumerate(kept):
         row = form.instance
-        if id(form) in deleted or (row.pk is None and not form.has_changed()):
-            continue
         if form.has_changed() or row.position != position:
             row.evaluation, row.project, row.position = evaluation, project, position
             row.save()

@@ -8,7 +8,7 @@ from django.forms import BaseForm, modelform_factory
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.models import Evaluation, Indicator, ProjectEvaluation
+from evaluations.models import Evaluation, ProjectEvaluation
 from evaluations.sections import Section, Table, register_source, register_table
 from evaluations.tables.hunan import FUNDS_FIELDS, as_written, funds_values, sum_present
 from evaluations.tables.indicators import indicator_formset, indicator_values, save_indicators
@@ -136,9 +136,7 @@ def project_sections(evaluation: Evaluation, project: ProjectEvaluation) -> list
                 evaluation, project, data, files, prefix=prefix
             ),
             save=lambda evaluation, formset: save_indicators(evaluation, project, formset),
-            values=lambda evaluation: indicator_values(
-                Indicator.objects.filter(evaluation=evaluation, project=project)
-            ),
+            values=lambda evaluation: indicator_values(project.indicators.all()),
         ),
         part(
             "total",
@@ -153,7 +151,9 @@ def project_sections(evaluation: Evaluation, project: ProjectEvaluation) -> list
 def all_project_sections(evaluation: Evaluation) -> list[Section]:
     return [
         section
-        for project in ProjectEvaluation.objects.filter(evaluation=evaluation)
+        for project in ProjectEvaluation.objects.filter(evaluation=evaluation).prefetch_related(
+            "indicators"
+        )
         for section in project_sections(evaluation, project)
     ]
 

@@ -135,6 +135,29 @@ def test_it_saves_indicator_rows_in_order_and_skips_the_blank_one(hunan_cast: Ca
     ]
 
 
+def test_a_row_marked_for_deletion_goes_and_the_rest_renumber(hunan_cast: Cast) -> None:
+    prefix = "hunan-overall-indicators"
+    with in_scope_a(hunan_cast):
+        first, second = (
+            Indicator.objects.create(
+                evaluation=hunan_cast.evaluation_a, position=n, name=name, weight=Decimal(10)
+            )
+            for n, name in enumerate(("经济成本指标", "社会成本指标"))
+        )
+    rows = [
+        {"id": str(first.pk), "name": "经济成本指标", "weight": "10", "DELETE": "on"},
+        {"id": str(second.pk), "name": "社会成本指标", "weight": "10"},
+    ]
+    response = hunan_cast.client_for("filler_a").post(
+        save_url(hunan_cast, "hunan_overall.indicators"),
+        indicator_post(prefix, rows, initial=2),
+        **HTMX,
+    )
+    assert response.status_code == 200
+    with in_scope_a(hunan_cast):
+        assert list(Indicator.objects.values_list("name", "position")) == [("社会成本指标", 0)]
+
+
 def test_the_hunan_tables_render(hunan_cast: Cast) -> None:
     client = hunan_cast.client_for("filler_a")
     for table, text in (("hunan-basic", "经费控制情况(万元)"), ("hunan-overall", "绩效指标")):
@@ -289,6 +312,26 @@ def test_the_project_page_queries_do_not_grow_with_its_rows(cast: Cast) -> None:
         return len(captured)
 
     assert queries_with(5) == queries_with(50)
+
+
+def test_the_overview_queries_do_not_grow_with_the_projects(cast: Cast) -> None:
+    url = reverse(
+        "department:evaluation",
+        kwargs={"department": cast.department_a.slug, "pk": cast.evaluation_a.pk},
+    )
+    client = cast.client_for("filler_a")
+
+    def queries() -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    project_of(cast.evaluation_a)
+    one = queries()
+    for _n in range(4):
+        project_of(cast.evaluation_a)
+    assert queries() == one
 
 
 # The seeds as published: what the checks panel says about them.
