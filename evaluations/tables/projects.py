@@ -1,6 +1,7 @@
 """项目支出绩效自评表 (seeds 003, 004): a list of projects, and per project its own sections,
 autosaved like the others under keys such as "project.12.indicators"."""
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -90,7 +91,9 @@ def project_sections(evaluation: Evaluation, project: ProjectEvaluation) -> list
         def build_form(
             evaluation: Evaluation, data: Any = None, files: Any = None, *, prefix: str
         ) -> BaseForm:
-            form = form_class(data, files, instance=project, prefix=prefix)
+            # A copy: validating a bound form writes into its instance, and the conflict view
+            # compares with an unbound form that must still hold the saved values.
+            form = form_class(data, files, instance=copy.copy(project), prefix=prefix)
             for field in form.fields.values():
                 field.widget.attrs.setdefault("aria-label", str(field.label))
             return form

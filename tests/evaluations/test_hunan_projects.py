@@ -239,6 +239,19 @@ def test_project_sections_save_through_the_generic_view(cast: Cast) -> None:
         assert SectionState.objects.get(evaluation=cast.evaluation_a, key=key).version == 1
 
 
+def test_a_stale_project_save_is_refused_and_shows_the_saved_value(cast: Cast) -> None:
+    project = project_of(cast.evaluation_a, name="招商引资资金")
+    key, prefix = f"project.{project.pk}.info", f"project-{project.pk}-info"
+    first, second = cast.client_for("filler_a"), cast.client_for("filler_a")
+    saved = first.post(save_url(cast, key), {"based_on": "0", f"{prefix}-name": "甲名"}, **HTMX)
+    assert saved.status_code == 200
+    refused = second.post(save_url(cast, key), {"based_on": "0", f"{prefix}-name": "乙名"}, **HTMX)
+    assert refused.status_code == 409
+    flat = refused.content.decode().replace("\n", "").replace("  ", "")
+    assert "<td>项目支出名称</td><td>甲名</td><td>乙名</td>" in flat  # theirs, then mine
+    assert f'href="{project_url(cast, project)}#{prefix}"' in flat
+
+
 def test_project_indicator_rows_belong_to_their_project(cast: Cast) -> None:
     first = project_of(cast.evaluation_a)
     second = project_of(cast.evaluation_a)
