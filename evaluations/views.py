@@ -83,10 +83,11 @@ def _render_table(
     evaluation: Evaluation,
     table: Table,
     *,
+    sections: list[Section] | None = None,
     bound: dict[str, dict[str, Any]] | None = None,
     status: int = 200,
 ) -> TemplateResponse:
-    sections = sections_for(evaluation, table=table.slug)
+    sections = sections or sections_for(evaluation, table=table.slug)
     versions = section_versions(evaluation, sections)
     blocks = []
     for section in sections:
@@ -184,7 +185,16 @@ def _section_response(
             pk=evaluation.pk,
             table=table.slug,
         )
-    return _render_table(request, evaluation, table, bound={section.key: result}, status=status)
+    # A section made per object (a project's) is shown again with the other sections of its scope.
+    siblings = [other for other in scoped_sections(evaluation) if other.scope == section.scope]
+    return _render_table(
+        request,
+        evaluation,
+        table,
+        sections=siblings if section.scope else None,
+        bound={section.key: result},
+        status=status,
+    )
 
 
 @tenant_view(Role.REVIEWER, Role.BUREAU_ADMIN)

@@ -252,6 +252,18 @@ def test_a_stale_project_save_is_refused_and_shows_the_saved_value(cast: Cast) -
     assert f'href="{project_url(cast, project)}#{prefix}"' in flat
 
 
+def test_without_htmx_an_invalid_project_save_shows_its_errors(cast: Cast) -> None:
+    project = project_of(cast.evaluation_a, name="食品风险基金")
+    prefix = f"project-{project.pk}-funds"
+    response = cast.client_for("filler_a").post(
+        save_url(cast, f"project.{project.pk}.funds"),
+        {"based_on": "0", f"{prefix}-budget_executed": "一百"},
+    )
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "未保存：请改正以下问题。" in body and 'value="一百"' in body
+
+
 def test_project_indicator_rows_belong_to_their_project(cast: Cast) -> None:
     first = project_of(cast.evaluation_a)
     second = project_of(cast.evaluation_a)
