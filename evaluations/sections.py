@@ -102,10 +102,6 @@ def register(section: Section) -> Section:
     return section
 
 
-def section_by_key(key: str) -> Section | None:
-    return _REGISTRY.get(key)
-
-
 def sections_for(evaluation: Evaluation, *, table: str | None = None) -> list[Section]:
     """The sections an evaluation shows (of one table, if given), in registration order."""
     tables = {t.slug for t in tables_for(evaluation)}

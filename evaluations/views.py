@@ -186,12 +186,16 @@ def _section_response(
             table=table.slug,
         )
     # A section made per object (a project's) is shown again with the other sections of its scope.
-    siblings = [other for other in scoped_sections(evaluation) if other.scope == section.scope]
+    siblings = (
+        [other for other in scoped_sections(evaluation) if other.scope == section.scope]
+        if section.scope
+        else None
+    )
     return _render_table(
         request,
         evaluation,
         table,
-        sections=siblings if section.scope else None,
+        sections=siblings,
         bound={section.key: result},
         status=status,
     )
