@@ -21,7 +21,13 @@ from rest_framework.views import APIView
 
 from departments.roles import ALL_ROLES
 from evaluations.models import Evaluation
-from evaluations.sections import Section, section_by_key, sections_for, tables_for
+from evaluations.sections import (
+    Section,
+    scoped_sections,
+    section_for,
+    sections_for,
+    tables_for,
+)
 from evaluations.selectors import (
     evaluation_metrics,
     evaluation_values,
@@ -103,8 +109,8 @@ class TenantAPIView(APIView):
         return get_object_or_404(Evaluation.objects.select_related("campaign", "department"), pk=pk)
 
     def section(self, evaluation: Evaluation, key: str) -> Section:
-        section = section_by_key(key)
-        if section is None or section not in sections_for(evaluation):
+        section = section_for(evaluation, key)
+        if section is None:
             raise Http404
         return section
 
@@ -121,7 +127,7 @@ class EvaluationDetailView(TenantAPIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, department: str, pk: int) -> Response:
         evaluation = self.evaluation(pk)
-        sections = sections_for(evaluation)
+        sections = [*sections_for(evaluation), *scoped_sections(evaluation)]
         versions = section_versions(evaluation, sections)
         values = evaluation_values(evaluation)
         return Response(

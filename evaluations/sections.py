@@ -52,6 +52,17 @@ class Section:
     def can_edit(self, roles: frozenset[Role], evaluation: Evaluation) -> bool:
         return bool(self.editors & roles) and evaluation.state in self.editable_states
 
+    # Sections made per object of an evaluation (a project's tables, see `register_source`):
+    # `scope` groups the values the rules see together ("project.12"), `family` is the key the
+    # rules name ("project.funds" for "project.12.funds"), `url` is the page that shows them.
+    scope: str = ""
+    family: str | None = None
+    url: str | None = None
+
+    @property
+    def rules_key(self) -> str:
+        return self.family or self.key
+
     @property
     def prefix(self) -> str:
         """Form prefix and HTML id stem, e.g. "basic-staffing"."""
@@ -69,10 +80,13 @@ class Table:
     title: str
     applies_to: Callable[[Evaluation], bool] = field(default=lambda evaluation: True)
     wide: bool = False  # a wide grid (funds, scores): the checks panel goes below, not beside
+    # Optional template shown above the sections (the projects table lists its projects).
+    template: str | None = None
 
 
 _TABLES: dict[str, Table] = {}
 _REGISTRY: dict[str, Section] = {}
+_SOURCES: list[Callable[[Evaluation], list[Section]]] = []
 
 
 def register_table(table: Table) -> Table:
@@ -98,10 +112,6 @@ def register(section: Section) -> Section:
     return section
 
 
-def section_by_key(key: str) -> Section | None:
-    return _REGISTRY.get(key)
-
-
 def sections_for(evaluation: Evaluation, *, table: str | None = None) -> list[Section]:
     """The sections an evaluation shows (of one table, if given), in registration order."""
     tables = {t.slug for t in tables_for(evaluation)}
@@ -112,3 +122,21 @@ def sections_for(evaluation: Evaluation, *, table: str | None = None) -> list[Se
         and (table is None or section.table == table)
         and section.applies_to(evaluation)
     ]
+
+
+def register_source(source: Callable[[Evaluation], list[Section]]) -> None:
+    """Register a maker of sections per object of an evaluation (one set per project)."""
+    _SOURCES.append(source)
+
+
+def scoped_sections(evaluation: Evaluation) -> list[Section]:
+    """The sections made per object of the evaluation, each with its own values scope."""
+    return [section for source in _SOURCES for section in source(evaluation)]
+
+
+def section_for(evaluation: Evaluation, key: str) -> Section | None:
+    """The evaluation's section `key`, registered or made per object; None if it has none."""
+    for section in (*sections_for(evaluation), *scoped_sections(evaluation)):
+        if section.key == key:
+            return section
+    return None

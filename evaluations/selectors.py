@@ -1,5 +1,6 @@
 """Reads of campaigns and evaluations; always called inside a tenant scope."""
 
+import dataclasses
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
@@ -8,7 +9,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from evaluations.models import Campaign, Evaluation, SectionState
-from evaluations.sections import Section, sections_for
+from evaluations.sections import Section, scoped_sections, sections_for
 from evaluations.validation import Violation, validate
 from rubrics.metrics import METRICS, MetricValue
 
@@ -56,7 +57,27 @@ def evaluation_metrics(values: dict[str, Any]) -> list[MetricValue]:
 
 
 def evaluation_violations(evaluation: Evaluation, values: dict[str, Any]) -> list[Violation]:
-    return validate(values, sections=(section.key for section in sections_for(evaluation)))
+    """The evaluation-wide sections' violations, then those of each scope (each project)."""
+    found = validate(values, sections=(section.key for section in sections_for(evaluation)))
+    scopes: dict[str, list[Section]] = {}
+    for section in scoped_sections(evaluation):
+        scopes.setdefault(section.scope, []).append(section)
+    for sections in scopes.values():
+        found += scope_violations(evaluation, sections)
+    return found
+
+
+def scope_violations(evaluation: Evaluation, sections: Iterable[Section]) -> list[Violation]:
+    """Rules over the values of one scope's sections, pointing at the scope's own section keys."""
+    by_family = {section.rules_key: section for section in sections}
+    values: dict[str, Any] = {}
+    for section in by_family.values():
+        values.update(section.values(evaluation))
+    values = {key: _as_number(value) for key, value in values.items()}
+    return [
+        dataclasses.replace(violation, section=by_family[violation.section].key)
+        for violation in validate(values, sections=by_family)
+    ]
 
 
 def section_versions(evaluation: Evaluation, sections: Iterable[Section]) -> dict[str, int]:

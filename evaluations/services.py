@@ -5,7 +5,7 @@ from typing import Any
 from django.db import transaction
 
 from departments.selectors import AnyUser
-from evaluations.models import Evaluation, SectionState
+from evaluations.models import Evaluation, ProjectEvaluation, SectionState
 from evaluations.sections import Section
 
 
@@ -37,3 +37,16 @@ def section_save(
     state.updated_by_id = by.pk
     state.save(update_fields=["version", "updated_by", "updated_at"])
     return state
+
+
+@transaction.atomic
+def project_create(
+    *, evaluation: Evaluation, name: str, supervising_department: str, implementing_unit: str
+) -> ProjectEvaluation:
+    """Add a project (项目支出绩效自评) to an evaluation; its sections start at version 0."""
+    return ProjectEvaluation.objects.create(
+        evaluation=evaluation,
+        name=name,
+        supervising_department=supervising_department,
+        implementing_unit=implementing_unit,
+    )

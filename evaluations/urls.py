@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluations import api, views
+from evaluations import api, project_views, views
 
 department_urls = [
     path("", views.department_home, name="home"),
@@ -9,6 +9,12 @@ department_urls = [
         "evaluations/<int:pk>/tables/<slug:table>/", views.evaluation_table, name="evaluation_table"
     ),
     path("evaluations/<int:pk>/sections/<str:key>/", views.section_save_view, name="section_save"),
+    path("evaluations/<int:pk>/projects/new/", project_views.project_add, name="project_add"),
+    path(
+        "evaluations/<int:pk>/projects/<int:project_pk>/",
+        project_views.project_detail,
+        name="project",
+    ),
 ]
 
 jurisdiction_urls = [

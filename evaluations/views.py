@@ -12,10 +12,12 @@ from departments.roles import ALL_ROLES, Role
 from departments.tenancy import tenant_view
 from evaluations.forms_diff import form_differences
 from evaluations.models import Campaign, Evaluation
+from evaluations.permissions import EDITABLE_STATES
 from evaluations.sections import (
     Section,
     Table,
-    section_by_key,
+    scoped_sections,
+    section_for,
     sections_for,
     table_by_slug,
     tables_for,
@@ -46,7 +48,8 @@ def _evaluation(pk: int) -> Evaluation:
 def _checks_context(evaluation: Evaluation) -> dict[str, Any]:
     values = evaluation_values(evaluation)
     violations = evaluation_violations(evaluation, values)
-    titles = {section.key: section for section in sections_for(evaluation)}
+    every = (*sections_for(evaluation), *scoped_sections(evaluation))
+    titles = {section.key: section for section in every}
     return {
         "metrics": evaluation_metrics(values),
         "violations": violations,
@@ -80,10 +83,11 @@ def _render_table(
     evaluation: Evaluation,
     table: Table,
     *,
+    sections: list[Section] | None = None,
     bound: dict[str, dict[str, Any]] | None = None,
     status: int = 200,
 ) -> TemplateResponse:
-    sections = sections_for(evaluation, table=table.slug)
+    sections = sections or sections_for(evaluation, table=table.slug)
     versions = section_versions(evaluation, sections)
     roles = request.tenant.roles  # type: ignore[attr-defined]
     blocks = []
@@ -101,7 +105,9 @@ def _render_table(
         "tables": tables_for(evaluation),
         "table": table,
         "blocks": blocks,
-        "editable": any(block["editable"] for block in blocks),
+        # Page-level: may this user change anything here (sections, or a table's own actions)?
+        "editable": any(block["editable"] for block in blocks)
+        or (Role.FILLER in roles and evaluation.state in EDITABLE_STATES),
         **_checks_context(evaluation),
     }
     return TemplateResponse(request, "evaluations/evaluation_table.html", context, status=status)
@@ -118,8 +124,8 @@ def evaluation_table(request: HttpRequest, department: str, pk: int, table: str)
 def section_save_view(request: HttpRequest, department: str, pk: int, key: str) -> HttpResponse:
     """Autosave one section: refuse a save based on an old version, show the other's values."""
     evaluation = _evaluation(pk)
-    section = section_by_key(key)
-    if section is None or section not in sections_for(evaluation):
+    section = section_for(evaluation, key)
+    if section is None:
         raise Http404
     if not section.can_edit(request.tenant.roles, evaluation):  # type: ignore[attr-defined]
         raise PermissionDenied(_("您的角色或此自评的状态不允许修改此栏目。"))
@@ -171,13 +177,28 @@ def _section_response(
     table = _table(evaluation, section.table)
     if status == 200:
         messages.success(request, _("「%(title)s」已保存。") % {"title": section.title})
+        if section.url:
+            return redirect(section.url)
         return redirect(
             "department:evaluation_table",
             department=evaluation.department.slug,
             pk=evaluation.pk,
             table=table.slug,
         )
-    return _render_table(request, evaluation, table, bound={section.key: result}, status=status)
+    # A section made per object (a project's) is shown again with the other sections of its scope.
+    siblings = (
+        [other for other in scoped_sections(evaluation) if other.scope == section.scope]
+        if section.scope
+        else None
+    )
+    return _render_table(
+        request,
+        evaluation,
+        table,
+        sections=siblings,
+        bound={section.key: result},
+        status=status,
+    )
 
 
 @tenant_view(Role.REVIEWER, Role.BUREAU_ADMIN)

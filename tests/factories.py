@@ -1,5 +1,7 @@
 """Factories for the test cast. Model managers are scoped, but `create` works outside a scope."""
 
+from typing import Any
+
 import factory
 from django.contrib.auth import get_user_model
 
@@ -9,7 +11,7 @@ from departments.models import (
     Jurisdiction,
     JurisdictionMembership,
 )
-from evaluations.models import Campaign, Evaluation
+from evaluations.models import Campaign, Evaluation, ProjectEvaluation
 
 
 class JurisdictionFactory(factory.django.DjangoModelFactory):
@@ -77,3 +79,8 @@ class EvaluationFactory(factory.django.DjangoModelFactory):
 
     campaign = factory.SubFactory(CampaignFactory)
     department = factory.SubFactory(DepartmentFactory)
+
+
+def project_of(evaluation: Evaluation, **fields: Any) -> ProjectEvaluation:
+    """A project (项目支出绩效自评) of `evaluation`."""
+    return ProjectEvaluation.objects.create(evaluation=evaluation, **{"name": "项目", **fields})

@@ -7,10 +7,16 @@ Seeds' own inconsistencies are entered as published: the validation panel must p
 
 from collections.abc import Callable
 
-from evaluations.demo_figures import assets, basic, scores, targets
+from evaluations.demo_figures import assets, basic, hunan, scores, targets
 from evaluations.models import Evaluation
 
-LOADERS: list[Callable[[Evaluation], None]] = [basic.load, assets.load, targets.load, scores.load]
+LOADERS: list[Callable[[Evaluation], None]] = [
+    basic.load,
+    assets.load,
+    targets.load,
+    hunan.load,
+    scores.load,
+]
 
 
 def load_figures(evaluation: Evaluation) -> None:

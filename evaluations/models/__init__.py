@@ -16,6 +16,12 @@ from evaluations.models.basic import (
     WorkCompletion,
 )
 from evaluations.models.campaigns import Campaign, Evaluation, ReportTemplate
+from evaluations.models.hunan import (
+    HunanBasicData,
+    HunanOverall,
+    Indicator,
+    ProjectEvaluation,
+)
 from evaluations.models.scores import IndicatorScore
 from evaluations.models.sections import SectionState
 from evaluations.models.targets import TargetDeclaration
@@ -29,8 +35,12 @@ __all__ = [
     "Fairness",
     "FixedAssetLine",
     "FixedAssetStatedTotals",
+    "HunanBasicData",
+    "HunanOverall",
+    "Indicator",
     "IndicatorScore",
     "OverallTargets",
+    "ProjectEvaluation",
     "ProjectOrganisation",
     "ProjectTargets",
     "ReportTemplate",

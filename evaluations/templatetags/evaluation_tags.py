@@ -4,7 +4,7 @@ from typing import Any
 from django import template
 from django.forms import Textarea
 
-from rubrics.metrics import CENT, percent
+from rubrics.metrics import CENT, percent, points_fixed
 
 register = template.Library()
 
@@ -49,7 +49,6 @@ def fieldkey(code: str) -> str:
 @register.filter
 def points(value: Any) -> str:
     """Scores with two decimals, rounded half up; a dash when there is none."""
-    from rubrics.metrics import points_fixed
 
     return "—" if value is None else points_fixed(value)
 
@@ -81,3 +80,9 @@ def two_decimals(value: Any) -> str:
 def metric_display(metrics: list[Any], key: str) -> str:
     """`metrics|metric_display:"key"`: the shown value of one computed metric, 「—」 if none."""
     return next((metric.display for metric in metrics if metric.key == key), "—")
+
+
+@register.filter
+def ratio_percent(value: Decimal | None) -> str:
+    """A fraction as a percentage, half-up to 2 decimals (0.96789 → 96.79%); 「—」 when absent."""
+    return "—" if value is None else percent(value)

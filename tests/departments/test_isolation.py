@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from departments.roles import Role
 from departments.tenancy import declared_roles, is_tenant_pattern
 from tests.conftest import Cast
+from tests.factories import project_of
 
 # Values for the non-tenant arguments of tenant URLs, taken from tenant A's own objects.
 SAMPLE_KWARGS: dict[str, Callable[[Cast], dict[str, Any]]] = {
@@ -21,6 +22,11 @@ SAMPLE_KWARGS: dict[str, Callable[[Cast], dict[str, Any]]] = {
     "department:section_save": lambda cast: {"pk": cast.evaluation_a.pk, "key": "basic.staffing"},
     "department-api:evaluation": lambda cast: {"pk": cast.evaluation_a.pk},
     "department-api:section": lambda cast: {"pk": cast.evaluation_a.pk, "key": "basic.staffing"},
+    "department:project_add": lambda cast: {"pk": cast.evaluation_a.pk},
+    "department:project": lambda cast: {
+        "pk": cast.evaluation_a.pk,
+        "project_pk": project_of(cast.evaluation_a).pk,
+    },
     "bureau:campaign": lambda cast: {"pk": cast.campaign.pk},
 }
 

@@ -1,0 +1,73 @@
+"""Pages of a project evaluation (项目支出绩效自评): its sections, and adding a project."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from departments.roles import ALL_ROLES, Role
+from departments.tenancy import tenant_view
+from evaluations.models import ProjectEvaluation
+from evaluations.permissions import EDITABLE_STATES
+from evaluations.sections import table_by_slug, tables_for
+from evaluations.selectors import section_versions
+from evaluations.services import project_create
+from evaluations.tables.projects import TABLE, project_sections
+from evaluations.views import _checks_context, _evaluation
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = ProjectEvaluation
+        fields = ["name", "supervising_department", "implementing_unit"]
+
+
+@tenant_view(*ALL_ROLES)
+def project_detail(request: HttpRequest, department: str, pk: int, project_pk: int) -> HttpResponse:
+    """One project's 项目支出绩效自评表, section by section."""
+    evaluation = _evaluation(pk)
+    project = get_object_or_404(ProjectEvaluation, pk=project_pk, evaluation=evaluation)
+    sections = project_sections(evaluation, project)
+    versions = section_versions(evaluation, sections)
+    roles = request.tenant.roles  # type: ignore[attr-defined]
+    blocks = [
+        {
+            "section": section,
+            "form": section.form(evaluation),
+            "version": versions[section.key],
+            "editable": section.can_edit(roles, evaluation),
+        }
+        for section in sections
+    ]
+    context = {
+        "evaluation": evaluation,
+        "tables": tables_for(evaluation),
+        "table": table_by_slug(TABLE.slug),
+        "project": project,
+        "blocks": blocks,
+        "editable": any(block["editable"] for block in blocks),
+        **_checks_context(evaluation),
+    }
+    return TemplateResponse(request, "evaluations/project_detail.html", context)
+
+
+@tenant_view(Role.FILLER)
+@require_POST
+def project_add(request: HttpRequest, department: str, pk: int) -> HttpResponse:
+    """「新增项目」: create the project and open its page."""
+    evaluation = _evaluation(pk)
+    if evaluation.state not in EDITABLE_STATES:
+        raise PermissionDenied(_("此自评已提交，不能修改。"))
+    form = ProjectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写项目支出名称。"))
+        return redirect(
+            "department:evaluation_table", department=department, pk=pk, table=TABLE.slug
+        )
+    project = project_create(evaluation=evaluation, **form.cleaned_data)
+    messages.success(request, _("已新增项目「%(name)s」。") % {"name": project.name})
+    return redirect("department:project", department=department, pk=pk, project_pk=project.pk)
