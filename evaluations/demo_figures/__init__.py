@@ -8,9 +8,10 @@ Seeds' own inconsistencies are entered as published: the validation panel must p
 from collections.abc import Callable
 
 from evaluations.demo_figures import basic
+from evaluations.demo_figures import funds
 from evaluations.models import Evaluation
 
-LOADERS: list[Callable[[Evaluation], None]] = [basic.load]
+LOADERS: list[Callable[[Evaluation], None]] = [basic.load, funds.load]
 
 
 def load_figures(evaluation: Evaluation) -> None:

@@ -2,6 +2,11 @@
 
 from evaluations.models.basic import Staffing, UnitInfo
 from evaluations.models.campaigns import Campaign, Evaluation, ReportTemplate
+from evaluations.models.funds import FundLine
 from evaluations.models.sections import SectionState
 
-__all__ = ["Campaign", "Evaluation", "ReportTemplate", "SectionState", "Staffing", "UnitInfo"]
+__all__ = [
+    "Campaign",
+    "Evaluation",
+    "FundLine",
+    "ReportTemplate", "SectionState", "Staffing", "UnitInfo"]
