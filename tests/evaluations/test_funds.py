@@ -419,8 +419,10 @@ def test_the_table_page_shows_grouped_headers_and_stated_figures(
 
 
 def add_projects(evaluation: Evaluation, count: int) -> None:
+    """一、财政拨款资金 ›（一）市级财政预算安排 › 2. 项目支出 › count − 3 projects."""
     root = FundLine.objects.create(evaluation=evaluation, name="一、财政拨款资金")
-    projects = FundLine.objects.create(evaluation=evaluation, name="2. 项目支出", parent=root)
+    city = FundLine.objects.create(evaluation=evaluation, name="(一) 市级财政预算安排", parent=root)
+    projects = FundLine.objects.create(evaluation=evaluation, name="2. 项目支出", parent=city)
     FundLine.objects.bulk_create(
         FundLine(
             evaluation=evaluation,
@@ -431,7 +433,7 @@ def add_projects(evaluation: Evaluation, count: int) -> None:
             city_spent_own=Decimal(n),
             stated={"adjusted_budget": "1"},
         )
-        for n in range(count - 2)
+        for n in range(count - 3)
     )
 
 
