@@ -7,8 +7,7 @@ Seeds' own inconsistencies are entered as published: the validation panel must p
 
 from collections.abc import Callable
 
-from evaluations.demo_figures import basic
-from evaluations.demo_figures import funds
+from evaluations.demo_figures import basic, funds
 from evaluations.models import Evaluation
 
 LOADERS: list[Callable[[Evaluation], None]] = [basic.load, funds.load]

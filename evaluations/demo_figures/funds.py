@@ -56,9 +56,7 @@ def enter_lines(evaluation: Evaluation, published: list[tuple[Any, ...]]) -> lis
     for index, (depth, name, figures, *remark) in enumerate(published):
         is_parent = index + 1 < len(published) and published[index + 1][0] > depth
         typed = {} if is_parent else {k: Decimal(v) for k, v in figures.items()}
-        stated = {
-            k: v for k, v in figures.items() if is_parent or k in COMPUTED_COLUMNS
-        }
+        stated = {k: v for k, v in figures.items() if is_parent or k in COMPUTED_COLUMNS}
         line = FundLine.objects.create(
             evaluation=evaluation,
             parent=ancestors[depth - 1] if depth else None,

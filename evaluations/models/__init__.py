@@ -9,4 +9,8 @@ __all__ = [
     "Campaign",
     "Evaluation",
     "FundLine",
-    "ReportTemplate", "SectionState", "Staffing", "UnitInfo"]
+    "ReportTemplate",
+    "SectionState",
+    "Staffing",
+    "UnitInfo",
+]

@@ -8,7 +8,7 @@ kept in `FundLine.stated` so the rules can show where they differ from the compu
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, ClassVar, Self
+from typing import ClassVar, Self
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -164,7 +164,7 @@ class FundTree:
         nodes = {line.pk: FundNode(line, 0) for line in lines}
         self.roots: list[FundNode] = []
         for line in lines:
-            parent = nodes.get(line.parent_id)
+            parent = nodes.get(line.parent_id) if line.parent_id else None
             (parent.children if parent else self.roots).append(nodes[line.pk])
         self.nodes: list[FundNode] = []
         for root in self.roots:

@@ -28,8 +28,8 @@ from evaluations.models.funds import (
     FundTree,
 )
 from evaluations.sections import Section, Table, register, register_table
-from evaluations.templatetags.evaluation_tags import money, widget_html
 from evaluations.tables.basic import guangdong
+from evaluations.templatetags.evaluation_tags import money, widget_html
 
 TABLE = register_table(
     Table("funds", str(_("整体绩效自评基础数据表（财政资金情况）")), applies_to=guangdong)
@@ -81,7 +81,7 @@ FORMULAS = {
 def column_label(column: str) -> str:
     if column in COLUMN_LABELS:
         return str(COLUMN_LABELS[column])
-    return str(FundLine._meta.get_field(column).verbose_name)
+    return str(FundLine._meta.get_field(column).verbose_name)  # type: ignore[union-attr]
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,9 @@ class Cell:
 
     def td_html(self, row_name: str) -> str:
         """The whole cell, escaped: built here as a 300-line table has 7,000 of them."""
-        css = ("" if self.column == "remark" else "num") + (" computed-cell" if self.computed else "")
+        css = ("" if self.column == "remark" else "num") + (
+            " computed-cell" if self.computed else ""
+        )
         if self.field is not None:
             errors = "".join(
                 f'<span class="errors">{escape(str(e))}</span>' for e in self.field.errors
@@ -160,7 +162,9 @@ class LineChoiceField(forms.ModelChoiceField):
         try:
             return self.lines[int(value)]
         except (KeyError, TypeError, ValueError) as error:
-            raise ValidationError(_("该项目已被他人删除，请刷新页面。"), code="invalid_choice") from error
+            raise ValidationError(
+                _("该项目已被他人删除，请刷新页面。"), code="invalid_choice"
+            ) from error
 
 
 class FundLineFormSet(forms.BaseModelFormSet):
@@ -183,7 +187,7 @@ class FundLineFormSet(forms.BaseModelFormSet):
 
     def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
         # Django's version gives each form a scoped queryset for its id: one per row, and slow.
-        forms.BaseFormSet.add_fields(self, form, index)
+        forms.BaseFormSet.add_fields(self, form, index)  # type: ignore[misc]
         self._pk_field = FundLine._meta.pk
         instance = form.instance  # type: ignore[attr-defined]
         form.fields["id"] = LineChoiceField(
@@ -230,8 +234,10 @@ class StructureForm(forms.ModelForm):
 
     def clean_parent(self) -> int | None:
         parent = self.cleaned_data.get("parent")
-        if parent is not None and self.instance.pk and parent in self.tree.descendants(
-            self.instance.pk
+        if (
+            parent is not None
+            and self.instance.pk
+            and parent in self.tree.descendants(self.instance.pk)
         ):
             raise ValidationError(_("不能把项目放在它自己或它的下级项目之下。"))
         return parent
@@ -271,7 +277,7 @@ class FiguresForm(forms.ModelForm):
                     del self.fields[column]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if self.node is None and self.has_changed() and not cleaned.get("name"):
             self.add_error("name", _("请填写新增项目的名称。"))
         return cleaned
@@ -298,10 +304,8 @@ class FiguresForm(forms.ModelForm):
         return cells
 
 
-def _formset(
-    form: type[forms.ModelForm], extra: int, *, can_delete: bool
-) -> type[FundLineFormSet]:
-    return forms.modelformset_factory(
+def _formset(form: type[forms.ModelForm], extra: int, *, can_delete: bool) -> type[FundLineFormSet]:
+    return forms.modelformset_factory(  # type: ignore[return-value]
         FundLine,
         form=form,
         formset=FundLineFormSet,
@@ -399,7 +403,7 @@ def fund_values(evaluation: Evaluation) -> dict[str, Any]:
             if node.line.stated_figure(column) is None:
                 continue
             if node.is_parent:
-                total = node.children_sum(column)
+                total = node.figures[column]  # a parent's figure is its children's sum
                 parents_stated.append(_stated_row(index, node, column, computed=total))
             elif column in COMPUTED_COLUMNS:
                 figure = node.figures[column]

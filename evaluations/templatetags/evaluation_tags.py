@@ -1,9 +1,8 @@
 from decimal import ROUND_HALF_UP, Decimal
+from html import escape
 from typing import Any
 
 from django import template
-from html import escape
-
 from django.forms import BoundField, CheckboxInput, Select
 from django.utils.safestring import SafeString, mark_safe
 
@@ -59,7 +58,7 @@ def widget_html(bound: BoundField) -> SafeString:
         return mark_safe(f'<input type="checkbox" name="{name}"{attrs}{checked}>')  # noqa: S308
     shown = widget.format_value(value)
     shown_attr = "" if shown is None else f' value="{escape(str(shown))}"'
-    kind = widget.input_type  # type: ignore[attr-defined]
+    kind = widget.input_type
     return mark_safe(f'<input type="{kind}" name="{name}"{attrs}{shown_attr}>')  # noqa: S308
 
 

@@ -4,10 +4,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django_scopes import scope
+from django_scopes import scope, scopes_disabled
 
 from evaluations.demo_figures.funds import LINES_2019, enter_lines
 from evaluations.models import Evaluation, FundLine
@@ -75,7 +76,7 @@ def posted(formset: Any, **changes: str) -> dict[str, str]:
         f"{formset.prefix}-INITIAL_FORMS": str(formset.initial_form_count()),
     }
     for form in formset.forms:
-        for name, field in form.fields.items():
+        for name in form.fields:
             value = form[name].value()
             if isinstance(value, bool):
                 if value:
@@ -273,8 +274,9 @@ def test_autosave_stores_a_leaf_figure_and_refreshes_the_computed_cells(cast: Ca
         assert FundLine.objects.get(pk=lines["fair"].pk).adjustment == Decimal(-10)
     # 部门调整预算数 of the project (30 − 10) and of its parents, re-rendered out of band.
     assert f'id="id_{fair.prefix}-adjusted_budget" class="figure" hx-swap-oob="true">20.00' in body
-    assert 'id="id_funds-figures-total-adjusted_budget" class="figure" hx-swap-oob="true">20.00' in (
-        body
+    assert (
+        'id="id_funds-figures-total-adjusted_budget" class="figure" hx-swap-oob="true">20.00'
+        in (body)
     )
     assert 'id="funds-figures-table"' not in body  # the table itself is not swapped
 
@@ -451,3 +453,15 @@ def page_queries(cast: Cast, count: int) -> int:
 
 def test_the_page_runs_as_many_queries_for_300_lines_as_for_5(cast: Cast) -> None:
     assert page_queries(cast, 5) == page_queries(cast, 300)
+
+
+def test_load_demo_enters_the_2019_funds_table_once(db: None) -> None:
+    call_command("load_demo")
+    call_command("load_demo")  # does not enter the lines twice
+    with scopes_disabled():
+        zhanjiang = FundLine.objects.filter(evaluation__department__slug="zhanjiang-commerce")
+        assert set(zhanjiang.values_list("evaluation__campaign__fiscal_year", flat=True)) == {2019}
+        assert zhanjiang.count() == 24
+        basic = zhanjiang.get(name="1. 基本支出")
+        assert basic.stated == {"adjusted_budget": "1575.57", "spent_subtotal": "1523.79"}
+        assert (basic.budget_initial, basic.balance) == (Decimal("1351.21"), Decimal("88.47"))
