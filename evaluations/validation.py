@@ -102,9 +102,11 @@ class ComparisonRule(Rule):
         test, symbol = OPERATORS[self.operator]
         if test(left, right):
             return []
+        # A row rule naming a field points at that cell of the row (row "index"), if the row has one.
+        anchor = f"{row['index']}-{self.field}" if self.field and "index" in row else ""
         return [
             self.violation(
-                anchor=row.get("anchor", ""),
+                anchor=anchor or row.get("anchor", ""),
                 left=_show(left),
                 right=_show(right),
                 op=symbol,

@@ -7,11 +7,12 @@ Seeds' own inconsistencies are entered as published: the validation panel must p
 
 from collections.abc import Callable
 
-from evaluations.demo_figures import assets, basic, hunan, scores, targets
+from evaluations.demo_figures import assets, basic, funds, hunan, scores, targets
 from evaluations.models import Evaluation
 
 LOADERS: list[Callable[[Evaluation], None]] = [
     basic.load,
+    funds.load,
     assets.load,
     targets.load,
     hunan.load,

@@ -16,6 +16,7 @@ from evaluations.models.basic import (
     WorkCompletion,
 )
 from evaluations.models.campaigns import Campaign, Evaluation, ReportTemplate
+from evaluations.models.funds import FundLine
 from evaluations.models.hunan import (
     HunanBasicData,
     HunanOverall,
@@ -35,6 +36,7 @@ __all__ = [
     "Fairness",
     "FixedAssetLine",
     "FixedAssetStatedTotals",
+    "FundLine",
     "HunanBasicData",
     "HunanOverall",
     "Indicator",

@@ -190,7 +190,7 @@ register(
             fields=FUNDS_FIELDS,
             values=funds_values,
             template="evaluations/sections/_hunan_overall_funds.html",
-            live_template="evaluations/sections/_funds_live.html",
+            live_template="evaluations/sections/_project_funds_live.html",
         )
     )
 )

@@ -122,7 +122,7 @@ def project_sections(evaluation: Evaluation, project: ProjectEvaluation) -> list
             [*SOURCE_FIELDS, *FUNDS_FIELDS],
             "evaluations/sections/_project_funds.html",
             funds_by_source,
-            live_template="evaluations/sections/_funds_live.html",
+            live_template="evaluations/sections/_project_funds_live.html",
         ),
         part(
             "targets",
