@@ -5,7 +5,7 @@ A section is a form (or a formset of rows) over part of one official table. Each
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from django.forms import BaseForm, BaseFormSet
@@ -43,6 +43,8 @@ class Section:
     applies_to: Callable[[Evaluation], bool] = field(default=lambda evaluation: True)
     # Optional template of computed cells (with ids) re-rendered out of band after each save.
     live_template: str | None = None
+    # Optional title that depends on the evaluation (a report chapter's heading from its template).
+    title_for: Callable[[Evaluation], str] | None = None
 
     @property
     def prefix(self) -> str:
@@ -97,9 +99,14 @@ def sections_for(evaluation: Evaluation, *, table: str | None = None) -> list[Se
     """The sections an evaluation shows (of one table, if given), in registration order."""
     tables = {t.slug for t in tables_for(evaluation)}
     return [
-        section
+        replace(section, title=section.title_for(evaluation)) if section.title_for else section
         for section in _REGISTRY.values()
         if section.table in tables
         and (table is None or section.table == table)
         and section.applies_to(evaluation)
     ]
+
+
+def section_for(evaluation: Evaluation, key: str) -> Section | None:
+    """The section `key` as this evaluation shows it (titled), or None if it does not apply."""
+    return next((section for section in sections_for(evaluation) if section.key == key), None)

@@ -16,7 +16,7 @@ from evaluations.permissions import evaluation_is_editable
 from evaluations.sections import (
     Section,
     Table,
-    section_by_key,
+    section_for,
     sections_for,
     table_by_slug,
     tables_for,
@@ -27,6 +27,7 @@ from evaluations.selectors import (
     evaluation_values,
     evaluation_violations,
     evaluations_of_department,
+    evidence_by_section,
     section_versions,
 )
 from evaluations.services import SectionConflict, section_save
@@ -101,6 +102,7 @@ def _render_table(
         "table": table,
         "blocks": blocks,
         "editable": _may_edit(request, evaluation),
+        "evidence_by_section": evidence_by_section(evaluation),
         **_checks_context(evaluation),
     }
     return TemplateResponse(request, "evaluations/evaluation_table.html", context, status=status)
@@ -121,8 +123,8 @@ def evaluation_table(request: HttpRequest, department: str, pk: int, table: str)
 def section_save_view(request: HttpRequest, department: str, pk: int, key: str) -> HttpResponse:
     """Autosave one section: refuse a save based on an old version, show the other's values."""
     evaluation = _evaluation(pk)
-    section = section_by_key(key)
-    if section is None or section not in sections_for(evaluation):
+    section = section_for(evaluation, key)
+    if section is None:
         raise Http404
     if not evaluation_is_editable(evaluation):
         raise PermissionDenied(_("此自评已提交，不能修改。"))

@@ -13,12 +13,25 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from departments.roles import Role
 from departments.tenancy import declared_roles, is_tenant_pattern
 from tests.conftest import Cast
+from tests.factories import evidence_for
 
 # Values for the non-tenant arguments of tenant URLs, taken from tenant A's own objects.
 SAMPLE_KWARGS: dict[str, Callable[[Cast], dict[str, Any]]] = {
     "department:evaluation": lambda cast: {"pk": cast.evaluation_a.pk},
     "department:evaluation_table": lambda cast: {"pk": cast.evaluation_a.pk, "table": "basic"},
     "department:section_save": lambda cast: {"pk": cast.evaluation_a.pk, "key": "basic.staffing"},
+    "department:evidence_upload": lambda cast: {
+        "pk": cast.evaluation_a.pk,
+        "key": "basic.staffing",
+    },
+    "department:evidence_download": lambda cast: {
+        "pk": cast.evaluation_a.pk,
+        "evidence": evidence_for(cast.evaluation_a).pk,
+    },
+    "department:evidence_delete": lambda cast: {
+        "pk": cast.evaluation_a.pk,
+        "evidence": evidence_for(cast.evaluation_a).pk,
+    },
     "bureau:campaign": lambda cast: {"pk": cast.campaign.pk},
 }
 

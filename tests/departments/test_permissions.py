@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import Cast
+from tests.factories import evidence_for
 
 CAST = ["anonymous", "filler_a", "head_a", "reviewer", "bureau_admin", "filler_b", "outsider"]
 
@@ -12,6 +13,9 @@ MATRIX = {
     "department:home": [302, 200, 200, 200, 200, 404, 404],
     "department:evaluation": [302, 200, 200, 200, 200, 404, 404],
     "department:members": [302, 403, 200, 403, 200, 404, 404],
+    "department:evaluation_table": [302, 200, 200, 200, 200, 404, 404],
+    "department:evidence_download": [302, 200, 200, 200, 200, 404, 404],
+    "department:evidence_upload": [302, 405, 403, 403, 403, 404, 404],
     "bureau:home": [302, 404, 404, 200, 200, 404, 404],
     "bureau:campaign": [302, 404, 404, 200, 200, 404, 404],
     "bureau:departments": [302, 404, 404, 200, 200, 404, 404],
@@ -25,8 +29,15 @@ def url_for(cast: Cast, name: str) -> str:
         kwargs["department"] = cast.department_a.slug
     else:
         kwargs["jurisdiction"] = cast.bureau.slug
-    if name == "department:evaluation":
+    if name in {"department:evaluation", "department:evaluation_table"}:
         kwargs["pk"] = cast.evaluation_a.pk
+    if name == "department:evaluation_table":
+        kwargs["table"] = "report"
+    if name == "department:evidence_download":
+        kwargs["pk"] = cast.evaluation_a.pk
+        kwargs["evidence"] = evidence_for(cast.evaluation_a).pk
+    if name == "department:evidence_upload":
+        kwargs.update(pk=cast.evaluation_a.pk, key="report.01")
     if name == "bureau:campaign":
         kwargs["pk"] = cast.campaign.pk
     return reverse(name, kwargs=kwargs)
