@@ -7,10 +7,10 @@ Seeds' own inconsistencies are entered as published: the validation panel must p
 
 from collections.abc import Callable
 
-from evaluations.demo_figures import basic
+from evaluations.demo_figures import basic, report
 from evaluations.models import Evaluation
 
-LOADERS: list[Callable[[Evaluation], None]] = [basic.load]
+LOADERS: list[Callable[[Evaluation], None]] = [basic.load, report.load]
 
 
 def load_figures(evaluation: Evaluation) -> None:

@@ -2,10 +2,11 @@
 
 from html.parser import HTMLParser
 
+from django.core.management import call_command
 from django.urls import reverse
-from django_scopes import scope
+from django_scopes import scope, scopes_disabled
 
-from evaluations.models import Campaign, ReportSection, ReportTemplate
+from evaluations.models import Campaign, Evaluation, ReportSection, ReportTemplate
 from evaluations.narrative import ALLOWED_TAGS, render_markdown
 from tests.conftest import Cast
 
@@ -143,3 +144,42 @@ def test_a_chapter_outside_the_template_cannot_be_saved(cast: Cast) -> None:
         save_url(cast, "report.09"), {"based_on": "0", "report-09-text": "x"}, **HTMX
     )
     assert response.status_code == 404
+
+
+def test_the_demo_enters_each_seed_report_under_its_own_headings(db: None) -> None:
+    call_command("load_demo")
+    with scopes_disabled():
+        evaluations = {
+            (e.department.slug, e.campaign.fiscal_year): e
+            for e in Evaluation.objects.select_related("campaign__report_template", "department")
+        }
+        template = evaluations["zhanjiang-commerce", 2019].campaign.report_template
+        assert template is not None
+        assert template.headings == [
+            "一、单位基本情况",
+            "二、自评工作开展情况",
+            "三、绩效自评情况",
+            "四、其他自评情况",
+        ]
+        chapters = {
+            (slug, year, s.order): s.text
+            for (slug, year), e in evaluations.items()
+            for s in ReportSection.objects.filter(evaluation=e)
+        }
+    assert "整体支出完成率 97.73%" in chapters["zhanjiang-commerce", 2019, 3]
+    assert "| 合计 |   | 18633890 | 18623890 | 99.95% |" in chapters["zhanjiang-commerce", 2017, 5]
+    assert "预算控制率96.79%" in chapters["yueyang-commerce", 2023, 6]
+    assert chapters["jiangmen-commerce", 2022, 6] == "项目自评结果为优，得分 98 分。\n"
+    assert len([key for key in chapters if key[:2] == ("zhanjiang-commerce", 2017)]) == 8
+
+
+def test_the_demo_keeps_a_template_the_bureau_chose(db: None) -> None:
+    call_command("load_demo")
+    chosen = ReportTemplate.objects.create(name="本局模板", headings=["一、概述"])
+    with scopes_disabled():
+        Campaign.objects.filter(fiscal_year=2023).update(report_template=chosen)
+        ReportSection.objects.filter(evaluation__campaign__fiscal_year=2023).delete()
+    call_command("load_demo")
+    with scopes_disabled():
+        assert Campaign.objects.get(fiscal_year=2023).report_template == chosen
+        assert not ReportSection.objects.filter(evaluation__campaign__fiscal_year=2023).exists()
