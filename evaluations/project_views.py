@@ -14,7 +14,7 @@ from departments.tenancy import tenant_view
 from evaluations.models import ProjectEvaluation
 from evaluations.permissions import EDITABLE_STATES
 from evaluations.sections import table_by_slug, tables_for
-from evaluations.selectors import section_versions
+from evaluations.selectors import evidence_by_section, section_versions
 from evaluations.services import project_create
 from evaluations.tables.projects import TABLE, project_sections
 from evaluations.views import _checks_context, _evaluation
@@ -50,6 +50,7 @@ def project_detail(request: HttpRequest, department: str, pk: int, project_pk: i
         "project": project,
         "blocks": blocks,
         "editable": any(block["editable"] for block in blocks),
+        "evidence_by_section": evidence_by_section(evaluation),
         **_checks_context(evaluation),
     }
     return TemplateResponse(request, "evaluations/project_detail.html", context)

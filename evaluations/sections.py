@@ -5,7 +5,7 @@ A section is a form (or a formset of rows) over part of one official table. Each
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from django.forms import BaseForm, BaseFormSet
@@ -63,6 +63,9 @@ class Section:
     def rules_key(self) -> str:
         return self.family or self.key
 
+    # Optional title that depends on the evaluation (a report chapter's heading from its template).
+    title_for: Callable[[Evaluation], str] | None = None
+
     @property
     def prefix(self) -> str:
         """Form prefix and HTML id stem, e.g. "basic-staffing"."""
@@ -116,7 +119,7 @@ def sections_for(evaluation: Evaluation, *, table: str | None = None) -> list[Se
     """The sections an evaluation shows (of one table, if given), in registration order."""
     tables = {t.slug for t in tables_for(evaluation)}
     return [
-        section
+        replace(section, title=section.title_for(evaluation)) if section.title_for else section
         for section in _REGISTRY.values()
         if section.table in tables
         and (table is None or section.table == table)

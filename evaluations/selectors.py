@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from evaluations.models import Campaign, Evaluation, SectionState
+from evaluations.models import Campaign, Evaluation, Evidence, SectionState
 from evaluations.sections import Section, scoped_sections, sections_for
 from evaluations.validation import Violation, validate
 from rubrics.metrics import METRICS, MetricValue
@@ -89,3 +89,11 @@ def section_versions(evaluation: Evaluation, sections: Iterable[Section]) -> dic
         )
     )
     return {key: saved.get(key, 0) for key in keys}
+
+
+def evidence_by_section(evaluation: Evaluation) -> dict[str, list[Evidence]]:
+    """The evaluation's evidence files grouped by section key, in one query."""
+    grouped: dict[str, list[Evidence]] = {}
+    for item in Evidence.objects.filter(evaluation=evaluation):
+        grouped.setdefault(item.section_key, []).append(item)
+    return grouped

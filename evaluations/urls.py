@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluations import api, project_views, views
+from evaluations import api, evidence_views, project_views, views
 
 department_urls = [
     path("", views.department_home, name="home"),
@@ -14,6 +14,21 @@ department_urls = [
         "evaluations/<int:pk>/projects/<int:project_pk>/",
         project_views.project_detail,
         name="project",
+    ),
+    path(
+        "evaluations/<int:pk>/evidence/files/<int:evidence>/",
+        evidence_views.evidence_download,
+        name="evidence_download",
+    ),
+    path(
+        "evaluations/<int:pk>/evidence/files/<int:evidence>/delete/",
+        evidence_views.evidence_delete_view,
+        name="evidence_delete",
+    ),
+    path(
+        "evaluations/<int:pk>/evidence/<str:key>/",
+        evidence_views.evidence_upload_view,
+        name="evidence_upload",
     ),
 ]
 

@@ -28,6 +28,7 @@ from evaluations.selectors import (
     evaluation_values,
     evaluation_violations,
     evaluations_of_department,
+    evidence_by_section,
     section_versions,
 )
 from evaluations.services import SectionConflict, section_save
@@ -108,6 +109,7 @@ def _render_table(
         # Page-level: may this user change anything here (sections, or a table's own actions)?
         "editable": any(block["editable"] for block in blocks)
         or (Role.FILLER in roles and evaluation.state in EDITABLE_STATES),
+        "evidence_by_section": evidence_by_section(evaluation),
         **_checks_context(evaluation),
     }
     return TemplateResponse(request, "evaluations/evaluation_table.html", context, status=status)

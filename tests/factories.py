@@ -1,9 +1,11 @@
 """Factories for the test cast. Model managers are scoped, but `create` works outside a scope."""
 
+import hashlib
 from typing import Any
 
 import factory
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 
 from departments.models import (
     Department,
@@ -11,7 +13,7 @@ from departments.models import (
     Jurisdiction,
     JurisdictionMembership,
 )
-from evaluations.models import Campaign, Evaluation, ProjectEvaluation
+from evaluations.models import Campaign, Evaluation, Evidence, ProjectEvaluation
 
 
 class JurisdictionFactory(factory.django.DjangoModelFactory):
@@ -84,3 +86,19 @@ class EvaluationFactory(factory.django.DjangoModelFactory):
 def project_of(evaluation: Evaluation, **fields: Any) -> ProjectEvaluation:
     """A project (项目支出绩效自评) of `evaluation`."""
     return ProjectEvaluation.objects.create(evaluation=evaluation, **{"name": "项目", **fields})
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def evidence_for(evaluation: Evaluation, **fields: Any) -> Evidence:
+    """A small real PDF attached to the staffing section (files go to the test MEDIA_ROOT)."""
+    defaults: dict[str, Any] = {
+        "section_key": "basic.staffing",
+        "file": ContentFile(PDF_BYTES, name="evidence.pdf"),
+        "original_name": "编制批复.pdf",
+        "content_type": "application/pdf",
+        "size": len(PDF_BYTES),
+        "sha256": hashlib.sha256(PDF_BYTES).hexdigest(),
+    }
+    return Evidence.objects.create(evaluation=evaluation, **{**defaults, **fields})

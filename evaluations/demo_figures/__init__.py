@@ -7,7 +7,7 @@ Seeds' own inconsistencies are entered as published: the validation panel must p
 
 from collections.abc import Callable
 
-from evaluations.demo_figures import assets, basic, funds, hunan, scores, targets
+from evaluations.demo_figures import assets, basic, funds, hunan, report, scores, targets
 from evaluations.models import Evaluation
 
 LOADERS: list[Callable[[Evaluation], None]] = [
@@ -16,6 +16,7 @@ LOADERS: list[Callable[[Evaluation], None]] = [
     assets.load,
     targets.load,
     hunan.load,
+    report.load,
     scores.load,
 ]
 

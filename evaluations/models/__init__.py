@@ -23,6 +23,7 @@ from evaluations.models.hunan import (
     Indicator,
     ProjectEvaluation,
 )
+from evaluations.models.report import Evidence, ReportSection
 from evaluations.models.scores import IndicatorScore
 from evaluations.models.sections import SectionState
 from evaluations.models.targets import TargetDeclaration
@@ -33,6 +34,7 @@ __all__ = [
     "Campaign",
     "Disclosures",
     "Evaluation",
+    "Evidence",
     "Fairness",
     "FixedAssetLine",
     "FixedAssetStatedTotals",
@@ -45,6 +47,7 @@ __all__ = [
     "ProjectEvaluation",
     "ProjectOrganisation",
     "ProjectTargets",
+    "ReportSection",
     "ReportTemplate",
     "RevenueAndProcurement",
     "SectionState",

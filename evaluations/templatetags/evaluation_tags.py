@@ -7,6 +7,7 @@ from django.forms import BoundField, CheckboxInput, Select, Textarea
 from django.utils.safestring import SafeString, mark_safe
 
 from evaluations.models import Evaluation
+from evaluations.narrative import render_markdown
 from evaluations.sections import section_for
 from rubrics.metrics import CENT, percent, points_fixed
 
@@ -15,8 +16,8 @@ register = template.Library()
 
 @register.filter
 def get_item(mapping: dict[str, Any], key: str) -> Any:
-    """`mapping|get_item:key` for dictionaries whose keys are not identifiers."""
-    return mapping.get(key)
+    """`mapping|get_item:key` for dictionaries whose keys are not identifiers (None otherwise)."""
+    return mapping.get(key) if isinstance(mapping, dict) else None
 
 
 @register.simple_tag
@@ -142,3 +143,9 @@ def _attrs(attrs: dict[str, Any]) -> str:
         for key, value in attrs.items()
         if value is not None and value is not False
     )
+
+
+@register.filter
+def report_markdown(text: str) -> SafeString:
+    """A report chapter's Markdown as sanitised HTML (see evaluations.narrative)."""
+    return render_markdown(text)

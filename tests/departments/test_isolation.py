@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from departments.roles import Role
 from departments.tenancy import declared_roles, is_tenant_pattern
 from tests.conftest import Cast
-from tests.factories import project_of
+from tests.factories import evidence_for, project_of
 
 # Values for the non-tenant arguments of tenant URLs, taken from tenant A's own objects.
 SAMPLE_KWARGS: dict[str, Callable[[Cast], dict[str, Any]]] = {
@@ -26,6 +26,18 @@ SAMPLE_KWARGS: dict[str, Callable[[Cast], dict[str, Any]]] = {
     "department:project": lambda cast: {
         "pk": cast.evaluation_a.pk,
         "project_pk": project_of(cast.evaluation_a).pk,
+    },
+    "department:evidence_upload": lambda cast: {
+        "pk": cast.evaluation_a.pk,
+        "key": "basic.staffing",
+    },
+    "department:evidence_download": lambda cast: {
+        "pk": cast.evaluation_a.pk,
+        "evidence": evidence_for(cast.evaluation_a).pk,
+    },
+    "department:evidence_delete": lambda cast: {
+        "pk": cast.evaluation_a.pk,
+        "evidence": evidence_for(cast.evaluation_a).pk,
     },
     "bureau:campaign": lambda cast: {"pk": cast.campaign.pk},
 }

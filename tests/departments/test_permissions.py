@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import Cast
-from tests.factories import project_of
+from tests.factories import evidence_for, project_of
 
 CAST = ["anonymous", "filler_a", "head_a", "reviewer", "bureau_admin", "filler_b", "outsider"]
 
@@ -14,6 +14,9 @@ MATRIX = {
     "department:evaluation": [302, 200, 200, 200, 200, 404, 404],
     "department:members": [302, 403, 200, 403, 200, 404, 404],
     "department:project": [302, 200, 200, 200, 200, 404, 404],
+    "department:evaluation_table": [302, 200, 200, 200, 200, 404, 404],
+    "department:evidence_download": [302, 200, 200, 200, 200, 404, 404],
+    "department:evidence_upload": [302, 405, 403, 403, 403, 404, 404],
     "bureau:home": [302, 404, 404, 200, 200, 404, 404],
     "bureau:campaign": [302, 404, 404, 200, 200, 404, 404],
     "bureau:departments": [302, 404, 404, 200, 200, 404, 404],
@@ -31,6 +34,15 @@ def url_for(cast: Cast, name: str) -> str:
         kwargs["pk"] = cast.evaluation_a.pk
     if name == "department:project":
         kwargs["project_pk"] = project_of(cast.evaluation_a).pk
+    if name in {"department:evaluation", "department:evaluation_table"}:
+        kwargs["pk"] = cast.evaluation_a.pk
+    if name == "department:evaluation_table":
+        kwargs["table"] = "report"
+    if name == "department:evidence_download":
+        kwargs["pk"] = cast.evaluation_a.pk
+        kwargs["evidence"] = evidence_for(cast.evaluation_a).pk
+    if name == "department:evidence_upload":
+        kwargs.update(pk=cast.evaluation_a.pk, key="report.01")
     if name == "bureau:campaign":
         kwargs["pk"] = cast.campaign.pk
     return reverse(name, kwargs=kwargs)

@@ -384,7 +384,10 @@ def messages_of(evaluation: Evaluation) -> dict[str, list[str]]:
 
 def test_the_rules_flag_seed_003_as_published(cast: Cast) -> None:
     evaluation = seeded(cast, "yueyang-commerce", 2023, Campaign.TableSet.HUNAN_OVERALL)
-    assert messages_of(evaluation) == {
+    tables = {
+        key: found for key, found in messages_of(evaluation).items() if key.startswith("hunan")
+    }
+    assert tables == {
         "hunan_basic.staffing": ["控制率填报为 94.00%，按实际在职人数 ÷ 编制数计算为 94.64%。"],
         "hunan_basic.three_public": [
             "2023年预算数：三公经费 55.77 万元，而公务用车购置和维护经费、出国经费、公务接待合计 "
