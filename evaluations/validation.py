@@ -18,7 +18,8 @@ from typing import Any, Literal
 
 import yaml
 
-from rubrics.metrics import Formula, FormulaError, label_of, plain
+from evaluations.models.parts import shown_amount
+from rubrics.metrics import Formula, FormulaError, label_of
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 Severity = Literal["error", "warning"]
@@ -133,7 +134,13 @@ def _blank(value: Any) -> bool:
 
 
 def _show(value: Any) -> str:
-    return plain(value) if isinstance(value, Decimal) else "" if value is None else str(value)
+    """Counts as integers (55 人); stored amounts with two decimals or more (96.76, 769.1121)."""
+    if isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent >= 0:
+            return format(value, "f")
+        return shown_amount(value)
+    return "" if value is None else str(value)
 
 
 def parse_rule(raw: Mapping[str, Any], *, source: str) -> Rule:

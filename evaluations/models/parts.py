@@ -3,6 +3,7 @@
 from decimal import Decimal
 from typing import Any, ClassVar, Self
 
+from django import forms
 from django.core.validators import MinValueValidator
 from django.db import models
 from django_scopes import ScopedManager
@@ -10,12 +11,28 @@ from django_scopes import ScopedManager
 from evaluations.models.campaigns import Evaluation
 
 
-def money_field(label: Any, **kwargs: Any) -> models.DecimalField:
-    """An amount in 万元. Four decimals keep figures such as 769.1121 万元 exact (to one yuan);
-    pages show two, rounded half up."""
-    return models.DecimalField(
-        label, max_digits=16, decimal_places=4, null=True, blank=True, **kwargs
-    )
+def shown_amount(value: Decimal) -> str:
+    """An amount as people write it: two decimals, more only when stored (769.1121, 1351.21)."""
+    two = value.quantize(Decimal("0.01"))
+    return format(two if two == value else value.normalize(), "f")
+
+
+class MoneyFormField(forms.DecimalField):
+    """Shows a stored 1351.2100 as 1351.21 in the input, keeping any further digits entered."""
+
+    def prepare_value(self, value: Any) -> Any:
+        return shown_amount(value) if isinstance(value, Decimal) else value
+
+
+class MoneyField(models.DecimalField):
+    """An amount in 万元. Four decimals keep figures such as 769.1121 万元 exact (to one yuan)."""
+
+    def formfield(self, **kwargs: Any) -> Any:
+        return super().formfield(**{"form_class": MoneyFormField, **kwargs})
+
+
+def money_field(label: Any, **kwargs: Any) -> MoneyField:
+    return MoneyField(label, max_digits=16, decimal_places=4, null=True, blank=True, **kwargs)
 
 
 def count_field(label: Any, **kwargs: Any) -> models.PositiveIntegerField:

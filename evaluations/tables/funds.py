@@ -377,8 +377,8 @@ def _line_row(index: int, node: FundNode) -> dict[str, Any]:
 
 
 def _short(value: Decimal | None) -> Decimal | None:
-    """Drop the stored trailing zeros so messages read 1351.21, not 1351.2100."""
-    return None if value is None else value.normalize()
+    """At the money precision, so messages show every amount alike (1000.00, 150.77)."""
+    return None if value is None else value.quantize(Decimal("0.0001"))
 
 
 def _stated_row(index: int, node: FundNode, column: str, *, computed: Decimal) -> dict[str, Any]:

@@ -199,7 +199,7 @@ def test_fixed_assets_in_use_cannot_exceed_the_total(cast: Cast) -> None:
         "basic.assets",
         {"basic-assets-fixed_assets_total": "100", "basic-assets-fixed_assets_in_use": "120"},
     )
-    assert "在用固定资产总额 120.0000 万元超过固定资产总额 100.0000 万元。" in messages_of(cast)
+    assert "在用固定资产总额 120.00 万元超过固定资产总额 100.00 万元。" in messages_of(cast)
 
 
 def test_spending_above_budget_is_a_warning(cast: Cast) -> None:
@@ -208,7 +208,7 @@ def test_spending_above_budget_is_a_warning(cast: Cast) -> None:
         "basic.spending",
         {"basic-spending-three_public_budget": "100", "basic-spending-three_public_actual": "101"},
     )
-    assert "三公经费实际支出数 101.0000 万元超过预算安排数 100.0000 万元。" in messages_of(cast)
+    assert "三公经费实际支出数 101.00 万元超过预算安排数 100.00 万元。" in messages_of(cast)
 
 
 def test_disclosures_are_the_data_dictionarys_list(cast: Cast) -> None:

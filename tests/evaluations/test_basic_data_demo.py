@@ -24,7 +24,7 @@ def test_2019_recomputes_the_reports_rates_and_flags_its_carryover(db: None) -> 
     found, metrics = checks(2019)
     # 75.87 + 4186.81 − 4165.93 = 96.75, while the report divides 96.76 by 4262.68.
     assert (
-        "年末结转和结余 96.7600 万元与上年结转结余 + 本年实际收入 − 本年实际支出 = 96.7500 万元不符。"
+        "年末结转和结余 96.76 万元与上年结转结余 + 本年实际收入 − 本年实际支出 = 96.75 万元不符。"
         in found
     )
     # The table leaves the fixed-asset totals and three of the four asset checks blank.

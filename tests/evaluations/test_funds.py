@@ -192,20 +192,20 @@ def test_the_seed_inconsistencies_are_flagged_with_their_numbers(
     formula = messages[("funds.stated_equals_formula", "2-adjusted_budget")]
     assert "「1. 基本支出」" in formula and "上报数 1575.57 与计算数 1351.21" in formula
     for index, stated, computed in [
-        (18, "1000", "150.77"),  # 扶持外贸进出口专项资金: 小计 vs 市级本级支出
-        (19, "135", "50"),  # 现代服务业发展专项资金
-        (23, "150", "15"),  # 外贸转型升级示范基地建设专项资金
+        (18, "1000.00", "150.77"),  # 扶持外贸进出口专项资金: 小计 vs 市级本级支出
+        (19, "135.00", "50.00"),  # 现代服务业发展专项资金
+        (23, "150.00", "15.00"),  # 外贸转型升级示范基地建设专项资金
     ]:
         message = messages[("funds.stated_equals_formula", f"{index}-spent_subtotal")]
         assert f"上报数 {stated} 与计算数 {computed}" in message
     sums = {
         "1-adjusted_budget": ("(一) 市级财政预算安排", "2975.21", "2581.71"),
         "1-budget_initial": ("(一) 市级财政预算安排", "5615.71", "5085.71"),
-        "1-other_special": ("(一) 市级财政预算安排", "169.14", "0"),
-        "3-budget_initial": ("2. 项目支出", "4264.5", "3734.5"),
-        "3-adjustment": ("2. 项目支出", "-3034", "-2504"),
+        "1-other_special": ("(一) 市级财政预算安排", "169.14", "0.00"),
+        "3-budget_initial": ("2. 项目支出", "4264.50", "3734.50"),
+        "3-adjustment": ("2. 项目支出", "-3034.00", "-2504.00"),
         "3-spent_subtotal": ("2. 项目支出", "1294.81", "2495.14"),
-        "3-city_spent_own": ("2. 项目支出", "1275.77", "2489.1"),
+        "3-city_spent_own": ("2. 项目支出", "1275.77", "2489.10"),
         "0-carryover_prior": ("一、财政拨款资金", "71.59", "42.73"),
         "0-spent_subtotal": ("一、财政拨款资金", "6394.82", "4018.93"),
         "0-balance": ("一、财政拨款资金", "88.47", "212.34"),
@@ -216,7 +216,7 @@ def test_the_seed_inconsistencies_are_flagged_with_their_numbers(
     balance = messages[("funds.balance_equals_rest", "2-balance")]
     assert "结转结余资金 88.47" in balance and "-135.89" in balance  # 36.69 + 1351.21 − 1523.79
     over = messages[("funds.spending_within_available", "15-spent_subtotal")]
-    assert "「水博会经费」预算支出 300 超过可用资金 0" in over
+    assert "「水博会经费」预算支出 300.00 超过可用资金 0.00" in over
     counts: dict[str, int] = {}
     for violation in found:
         counts[violation.code] = counts.get(violation.code, 0) + 1
@@ -348,7 +348,7 @@ def test_two_clients_saving_the_figures_conflict(cast: Cast) -> None:
     assert response.status_code == 409
     body = response.content.decode().replace("\n", "").replace("  ", "")
     assert "他人已修改此栏目" in body
-    assert "部门年初预算数</td><td>35.0000</td><td>40</td>" in body
+    assert "部门年初预算数</td><td>35.00</td><td>40</td>" in body
     with in_scope(cast):
         assert FundLine.objects.get(pk=lines["fair"].pk).budget_initial == Decimal(35)
 

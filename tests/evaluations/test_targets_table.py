@@ -70,7 +70,7 @@ def test_it_checks_each_projects_period_and_amounts_and_the_declared_count(cast:
     save(cast, "basic.project_targets", {"basic-project-targets-declared_count": "14"})
     found = messages_of(cast)
     assert "「口岸单位工作经费」完成时间 2019-03-31 早于开始时间 2019-06-01。" in found
-    assert "「口岸单位工作经费」申请市财政资金 300.0000 万元超过资金总额 270.0000 万元。" in found
+    assert "「口岸单位工作经费」申请市财政资金 300.00 万元超过资金总额 270.00 万元。" in found
     assert "汇总表列出 2 个项目，与基础数据表的实际申报项目数 14 个不符。" in found
 
 
