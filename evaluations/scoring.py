@@ -30,10 +30,16 @@ def scoring_inputs(values: Mapping[str, Any]) -> dict[str, Any]:
     """The data-dictionary inputs among an evaluation's values, typed as the engine wants them."""
     raw = {key: value for key, value in values.items() if key in INPUTS and value is not None}
     if "indicators" in raw:
-        raw["indicators"] = [
-            {k: v for k, v in row.items() if k in ROW_KEYS} for row in raw["indicators"]
-        ]
+        raw["indicators"] = [_indicator_row(row) for row in raw["indicators"]]
     return parse_inputs(raw)
+
+
+def _indicator_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A declared indicator row for the engine: the department's 得分 is its claimed score."""
+    found = {key: value for key, value in row.items() if key in ROW_KEYS}
+    if found.get("claimed") is None and row.get("score") is not None:
+        found["claimed"] = row["score"]
+    return found
 
 
 def campaign_average(campaign: Campaign, metric_key: str) -> Decimal | None:

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from evaluations.models import Evaluation, IndicatorScore
+from evaluations.models import Adjustments, Evaluation, IndicatorScore
 from evaluations.tables.scores import scored_indicators
 
 # Seed 001, 整体绩效自评指标评分表 (湛江市商务局 2019): the 自评得分 column as published.
@@ -45,7 +45,14 @@ CLAIMS: dict[tuple[str, int], dict[str, int | str]] = {
 }
 
 
+# Seed 001 §三(二)4: 11 commendations, no accountability finding.
+ADJUSTMENTS = {("zhanjiang-commerce", 2019): {"commendations": 11, "accountability_findings": 0}}
+
+
 def load(evaluation: Evaluation) -> None:
+    adjustments = ADJUSTMENTS.get((evaluation.department.slug, evaluation.campaign.fiscal_year))
+    if adjustments:
+        Adjustments.objects.get_or_create(evaluation=evaluation, defaults=adjustments)
     claims = CLAIMS.get((evaluation.department.slug, evaluation.campaign.fiscal_year))
     if not claims:
         return

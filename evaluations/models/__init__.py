@@ -1,5 +1,6 @@
 """Models of the evaluations app, one module per official table (see evaluations/tables/)."""
 
+from evaluations.models.adjustments import Adjustments
 from evaluations.models.assets import FixedAssetLine, FixedAssetStatedTotals
 from evaluations.models.basic import (
     AssetManagement,
@@ -29,6 +30,7 @@ from evaluations.models.sections import SectionState
 from evaluations.models.targets import TargetDeclaration
 
 __all__ = [
+    "Adjustments",
     "AssetManagement",
     "Benefits",
     "Campaign",

@@ -12,10 +12,11 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from departments.roles import Role
-from evaluations.models import Evaluation, IndicatorScore
+from evaluations.models import Adjustments, Evaluation, IndicatorScore
 from evaluations.permissions import VERIFIABLE_STATES
 from evaluations.scoring import campaign_rubric
 from evaluations.sections import Section, Table, register, register_table
+from evaluations.tables.base import part_section
 from rubrics.definition import Indicator
 
 
@@ -137,6 +138,26 @@ def claimed_values(evaluation: Evaluation) -> dict[str, Any]:
         )
     return {"score_rows": found}
 
+
+register(
+    part_section(
+        key="scores.adjustments",
+        title=str(_("加减分事项")),
+        table=TABLE.slug,
+        model=Adjustments,
+        fields=[
+            "commendations",
+            "commendations_detail",
+            "accountability_findings",
+            "accountability_detail",
+        ],
+        units={"commendations": str(_("项")), "accountability_findings": str(_("项"))},
+        values=lambda row: {
+            "commendations": row.commendations,
+            "accountability_findings": row.accountability_findings,
+        },
+    )
+)
 
 register(
     Section(

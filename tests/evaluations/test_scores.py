@@ -1,5 +1,7 @@
 """评分表: self-scores and verified scores beside the engine's, with flags where they differ."""
 
+from decimal import Decimal
+
 from django.urls import reverse
 from django_scopes import scope
 
@@ -95,3 +97,38 @@ def test_each_side_writes_only_its_own_column(cast: Cast) -> None:
     assert filler_on_verified.status_code == 403
     assert reviewer_on_claimed.status_code == 403
     assert not scores_of(cast)
+
+
+def test_the_demo_scoring_sheet_flags_the_seeds_claims_and_follows_the_data(db: None) -> None:
+    from django.core.management import call_command
+    from django.test import Client
+    from django_scopes import scopes_disabled
+
+    from evaluations.models import Evaluation, RevenueAndProcurement
+
+    call_command("load_demo")
+    with scopes_disabled():
+        evaluation = Evaluation.objects.get(
+            department__slug="zhanjiang-commerce", campaign__fiscal_year=2019
+        )
+        reviewer = evaluation.department.jurisdiction.memberships.get(role="reviewer").user
+    client = Client()
+    client.force_login(reviewer)
+    url = reverse(
+        "department:evaluation_table",
+        kwargs={"department": "zhanjiang-commerce", "pk": evaluation.pk, "table": "scores"},
+    )
+    body = client.get(url).content.decode()
+    # Seed 001 claims 4 for 政府采购执行率: 4 × 613.0894 / 769.1121 = 3.19.
+    assert "613.0894 ÷ 769.1121 = 79.71%" in body
+    assert "自评 4 分，按规则计算为 3.19 分" in body
+    # 11 commendations claimed as 11 points; the rule caps the bonus at 3.
+    assert "自评加减分 11 分，按规则为 +3 分" in body
+    # The data changes, the score follows: procurement as planned gives full marks.
+    with scopes_disabled():
+        RevenueAndProcurement.objects.filter(evaluation=evaluation).update(
+            procurement_actual=Decimal("769.1121")
+        )
+    body = client.get(url).content.decode()
+    assert "769.1121 ÷ 769.1121 = 100.00%" in body
+    assert "自评 4 分，按规则计算为 3.19 分" not in body
