@@ -19,11 +19,15 @@ AGGREGATES = {"fixed_assets_avg_utilization": "fixed_asset_utilization"}
 
 
 def campaign_rubric(campaign: Campaign) -> Rubric | None:
-    """The department rubric a campaign scores with: its own, or the default of its table set."""
-    if campaign.rubric_id:
-        return campaign.rubric
-    default = DEFAULT_DEPARTMENT_RUBRICS.get(campaign.table_set)
-    return latest_rubric(default) if default else None
+    """The department rubric a campaign scores with: its own, or the default of its table set.
+
+    Remembered on the campaign instance: one request asks several times (tables, sections, sheet).
+    """
+    if not hasattr(campaign, "_rubric"):
+        default = DEFAULT_DEPARTMENT_RUBRICS.get(campaign.table_set)
+        fallback = latest_rubric(default) if default else None
+        campaign._rubric = campaign.rubric if campaign.rubric_id else fallback  # type: ignore[attr-defined]
+    return campaign._rubric  # type: ignore[attr-defined]
 
 
 def scoring_inputs(values: Mapping[str, Any]) -> dict[str, Any]:

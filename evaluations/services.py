@@ -6,7 +6,7 @@ from django.db import transaction
 
 from departments.selectors import AnyUser
 from evaluations.models import Evaluation, ProjectEvaluation, SectionState
-from evaluations.sections import Section
+from evaluations.sections import Section, forget_made_sections
 
 
 class SectionConflict(Exception):
@@ -33,6 +33,7 @@ def section_save(
     if state.version != based_on:
         raise SectionConflict(state)
     section.save(evaluation, form)
+    forget_made_sections(evaluation)
     state.version += 1
     state.updated_by_id = by.pk
     state.save(update_fields=["version", "updated_by", "updated_at"])

@@ -12,6 +12,7 @@ from departments.roles import ALL_ROLES, Role
 from departments.tenancy import tenant_view
 from evaluations.forms_diff import form_differences
 from evaluations.models import Campaign, Evaluation
+from evaluations.models.parts import part_accessors
 from evaluations.permissions import EDITABLE_STATES
 from evaluations.sections import (
     Section,
@@ -43,7 +44,9 @@ def department_home(request: HttpRequest, department: str) -> HttpResponse:
 
 
 def _evaluation(pk: int) -> Evaluation:
-    return get_object_or_404(Evaluation.objects.select_related("campaign", "department"), pk=pk)
+    """The evaluation with its campaign, department and every one-row part, in one query."""
+    related = ("campaign", "department", *part_accessors())
+    return get_object_or_404(Evaluation.objects.select_related(*related), pk=pk)
 
 
 def _checks_context(evaluation: Evaluation) -> dict[str, Any]:

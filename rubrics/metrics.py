@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
+import threading
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -138,6 +139,16 @@ class _DecimalEval(SimpleEval):
         return Decimal(repr(value))
 
 
+_local = threading.local()
+
+
+def _evaluator() -> _DecimalEval:
+    """One evaluator per thread: building one costs more than most evaluations."""
+    if not hasattr(_local, "evaluator"):
+        _local.evaluator = _DecimalEval(functions=FUNCTIONS)
+    return _local.evaluator
+
+
 @dataclass(frozen=True)
 class Formula:
     """An arithmetic or boolean expression over input keys, parsed once and evaluated many times."""
@@ -168,7 +179,8 @@ class Formula:
 
     def evaluate(self, values: Mapping[str, Any]) -> Any:
         """Evaluate with the given input values; arithmetic errors propagate to the caller."""
-        evaluator = _DecimalEval(functions=FUNCTIONS, names={n: values[n] for n in self.names})
+        evaluator = _evaluator()
+        evaluator.names = {n: values[n] for n in self.names}
         return evaluator.eval(self.text, previously_parsed=self.node)
 
     def holds(self, values: Mapping[str, Any]) -> bool | None:

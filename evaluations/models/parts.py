@@ -65,3 +65,32 @@ class EvaluationPart(models.Model):
 
     class Meta:
         abstract = True
+
+
+def part_accessors() -> list[str]:
+    """The reverse one-to-one names of every EvaluationPart model, for one select_related."""
+    from django.apps import apps
+
+    return [
+        model._meta.get_field("evaluation").remote_field.get_accessor_name()
+        for model in apps.get_app_config("evaluations").get_models()
+        if issubclass(model, EvaluationPart)
+    ]
+
+
+def part_of(
+    evaluation: Evaluation, model: type[EvaluationPart], *, fresh: bool = False
+) -> EvaluationPart | None:
+    """The evaluation's row of `model`: from the select_related cache when loaded, else a query."""
+    relation = model._meta.get_field("evaluation").remote_field
+    if not fresh and relation.is_cached(evaluation):
+        try:
+            return getattr(evaluation, relation.get_accessor_name())
+        except model.DoesNotExist:
+            return None
+    return model.objects.filter(evaluation=evaluation).first()
+
+
+def remember_part(evaluation: Evaluation, row: EvaluationPart) -> None:
+    """After a save, the evaluation's cached row is the saved one (the checks read it next)."""
+    row._meta.get_field("evaluation").remote_field.set_cached_value(evaluation, row)

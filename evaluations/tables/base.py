@@ -7,7 +7,7 @@ from django.forms import ModelForm, modelform_factory
 from django.http import QueryDict
 
 from evaluations.models import Evaluation
-from evaluations.models.parts import EvaluationPart
+from evaluations.models.parts import EvaluationPart, part_of, remember_part
 from evaluations.sections import Section
 
 
@@ -33,14 +33,16 @@ def part_section(
     def build_form(
         evaluation: Evaluation, data: QueryDict | None = None, files: Any = None, *, prefix: str
     ) -> ModelForm:
-        row = model.objects.filter(evaluation=evaluation).first() or model(evaluation=evaluation)
+        # A bound form changes its instance while validating: never the cached one, which still
+        # gives the saved values (for the conflict diff) until `save` replaces it.
+        row = part_of(evaluation, model, fresh=data is not None) or model(evaluation=evaluation)
         form = form_class(data, files, instance=row, prefix=prefix)
         for name, unit in (units or {}).items():
             form.fields[name].unit = unit  # type: ignore[attr-defined]
         return form
 
     def read(evaluation: Evaluation) -> Mapping[str, Any]:
-        row = model.objects.filter(evaluation=evaluation).first()
+        row = part_of(evaluation, model)
         return to_values(row) if row else {}
 
     return Section(
@@ -48,7 +50,7 @@ def part_section(
         title=title,
         table=table,
         build_form=build_form,
-        save=lambda evaluation, form: form.save(),
+        save=lambda evaluation, form: remember_part(evaluation, form.save()),
         values=read,
         template=template,
         **options,

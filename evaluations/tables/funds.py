@@ -197,6 +197,12 @@ class FundLineFormSet(forms.BaseModelFormSet):
             widget=forms.HiddenInput,
         )
 
+    def computed_oob_html(self) -> SafeString:
+        """Every computed cell, and the 总计 row, for the out-of-band refresh after a save."""
+        cells = [cell for row in self.forms for cell in row.cells() if cell.computed]  # type: ignore[attr-defined]
+        cells += [cell for cell in self.total_cells() if cell.value is not None]
+        return mark_safe("".join(cell.figure_oob_html for cell in cells))  # noqa: S308 (escaped cells)
+
     def total_cells(self) -> list[Cell]:
         return [
             Cell(

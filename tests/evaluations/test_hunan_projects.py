@@ -370,7 +370,7 @@ def seeded(cast: Cast, slug: str, year: int, table_set: str) -> Evaluation:
     evaluation = Evaluation.objects.create(campaign=campaign, department=department)
     with scopes_disabled():
         hunan_figures.load(evaluation)
-    return evaluation
+        return Evaluation.objects.get(pk=evaluation.pk)  # as a request reads it, from the database
 
 
 def messages_of(evaluation: Evaluation) -> dict[str, list[str]]:

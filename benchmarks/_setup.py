@@ -1,0 +1,47 @@
+"""Shared set-up for benchmark scripts: Django on a throw-away test database with the demo data."""
+
+import os
+import platform
+import statistics
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+
+@contextmanager
+def benchmark_database() -> Iterator[None]:
+    """A fresh test database (test_<name>) with the demo data, dropped afterwards."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        yield
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def describe_machine() -> str:
+    cpus = os.cpu_count()
+    return f"{platform.platform()} · Python {platform.python_version()} · {cpus} CPU"
+
+
+def summary(label: str, seconds: list[float]) -> str:
+    ordered = sorted(seconds)
+    p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
+    return (
+        f"{label}: n={len(ordered)} median={statistics.median(ordered) * 1000:.2f} ms "
+        f"p95={p95 * 1000:.2f} ms max={ordered[-1] * 1000:.2f} ms"
+    )

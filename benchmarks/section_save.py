@@ -1,0 +1,104 @@
+"""Autosave of a section through the whole stack (middleware, form, version check, checks panel).
+
+    .venv/bin/python benchmarks/section_save.py [--saves 1000]
+
+Saves 湛江市商务局 2019's 人员情况 (a small form) and its 财政资金情况表 figures (24 lines), each
+`--saves` times in alternation, as the browser does (HTMX request, based on the current version),
+and prints median and p95 per section. Uses a throw-away test database with the demo data.
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import time
+from typing import Any
+
+from _setup import benchmark_database, describe_machine, summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--saves", type=int, default=1000)
+    saves = parser.parse_args().saves
+    with benchmark_database():
+        run(saves)
+
+
+def run(saves: int) -> None:
+    from django.test import Client
+    from django.urls import reverse
+    from django_scopes import scope, scopes_disabled
+
+    from departments.models import DepartmentMembership
+    from evaluations.models import Evaluation
+    from evaluations.sections import section_for
+    from evaluations.selectors import section_versions
+
+    with scopes_disabled():
+        evaluation = Evaluation.objects.select_related("department", "campaign").get(
+            department__slug="zhanjiang-commerce", campaign__fiscal_year=2019
+        )
+        filler = DepartmentMembership.objects.get(
+            department=evaluation.department, role="filler"
+        ).user
+    client = Client()
+    client.force_login(filler)
+
+    def tenant() -> object:
+        return scope(
+            jurisdiction=evaluation.department.jurisdiction_id, department=evaluation.department_id
+        )
+
+    with tenant():  # type: ignore[attr-defined]
+        sections = {
+            s.key: s
+            for s in (
+                section_for(evaluation, "basic.staffing"),
+                section_for(evaluation, "funds.figures"),
+            )
+            if s
+        }
+        payloads = {key: _payload(s.form(evaluation)) for key, s in sections.items()}
+    timings: dict[str, list[float]] = {key: [] for key in payloads}
+    profiler = cProfile.Profile() if os.environ.get("PROFILE") else None
+    if profiler:
+        profiler.enable()
+    for index in range(saves):
+        for key, data in payloads.items():
+            with tenant():  # type: ignore[attr-defined]
+                version = section_versions(evaluation, [sections[key]])[key]
+            url = reverse(
+                "department:section_save",
+                kwargs={"department": "zhanjiang-commerce", "pk": evaluation.pk, "key": key},
+            )
+            start = time.perf_counter()
+            response = client.post(url, {**data, "based_on": str(version)}, HTTP_HX_REQUEST="true")
+            timings[key].append(time.perf_counter() - start)
+            if response.status_code != 200:
+                raise SystemExit(f"save {index} of {key} answered {response.status_code}")
+    if profiler:
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+    print(describe_machine())
+    for key, seconds in timings.items():
+        print(summary(f"save {key}", seconds))
+
+
+def _payload(form: Any) -> dict[str, str]:
+    """The form as the browser posts it, unchanged (a save of the same values still saves)."""
+    from django.forms import BaseFormSet
+
+    data: dict[str, str] = {}
+    forms = [form.management_form, *form.forms] if isinstance(form, BaseFormSet) else [form]
+    for each in forms:
+        for name, field in each.fields.items():
+            value = each[name].value()
+            if field.disabled or value is None or value is False:
+                continue
+            data[each.add_prefix(name)] = "on" if value is True else str(value)
+    return data
+
+
+if __name__ == "__main__":
+    main()
