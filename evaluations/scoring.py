@@ -7,6 +7,7 @@ from typing import Any
 from django_scopes import scope
 
 from evaluations.models import Campaign, Evaluation, IndicatorScore
+from evaluations.models.parts import part_accessors, rows_of
 from evaluations.selectors import evaluation_values
 from rubrics.definition import Rubric as RubricDefinition
 from rubrics.engine import ROW_KEYS, Claim, Result, parse_inputs, score
@@ -46,16 +47,48 @@ def _indicator_row(row: Mapping[str, Any]) -> dict[str, Any]:
     return found
 
 
-def campaign_average(campaign: Campaign, metric_key: str) -> Decimal | None:
-    """The average of a metric over the campaign's evaluations that have it.
+# Rows an evaluation's sections read, loaded for a whole campaign at once when rescoring it.
+PREFETCHED_ROWS = (
+    "fund_lines",
+    "fixed_asset_lines",
+    "target_declarations",
+    "indicators",
+    "indicator_scores",
+    "report_sections",
+)
 
-    Only the average leaves this function: it reads the whole jurisdiction on purpose.
+
+def campaign_evaluations(campaign: Campaign) -> list[Evaluation]:
+    """Every evaluation of the campaign with all its rows, in a fixed number of queries.
+
+    Reads the whole jurisdiction on purpose: callers let only averages or their own results out.
     """
     with scope(jurisdiction=campaign.jurisdiction_id, department=None):
-        evaluations = list(Evaluation.objects.filter(campaign=campaign).select_related("campaign"))
-        found = [compute_metric(metric_key, evaluation_values(e)).value for e in evaluations]
-    known = [value for value in found if value is not None]
-    return sum(known, Decimal(0)) / len(known) if known else None
+        return list(
+            Evaluation.objects.filter(campaign=campaign)
+            .select_related("campaign", "department", *part_accessors())
+            .prefetch_related(*PREFETCHED_ROWS)
+        )
+
+
+def campaign_averages(all_values: Iterable[Mapping[str, Any]]) -> dict[str, Decimal | None]:
+    """The jurisdiction aggregates (平均固定资产利用率 …) over the evaluations that have them."""
+    found: dict[str, Decimal | None] = {}
+    values_list = list(all_values)
+    for key, metric_key in AGGREGATES.items():
+        known = [
+            v for v in (compute_metric(metric_key, x).value for x in values_list) if v is not None
+        ]
+        found[key] = sum(known, Decimal(0)) / len(known) if known else None
+    return found
+
+
+def campaign_average(campaign: Campaign, metric_key: str) -> Decimal | None:
+    """One aggregate of the campaign (see AGGREGATES), e.g. the average fixed-asset utilisation."""
+    with scope(jurisdiction=campaign.jurisdiction_id, department=None):
+        values = [evaluation_values(e) for e in campaign_evaluations(campaign)]
+    key = next(k for k, metric in AGGREGATES.items() if metric == metric_key)
+    return campaign_averages(values)[key]
 
 
 def claims_of(rows: Iterable[IndicatorScore]) -> tuple[dict[str, Claim], dict[str, Claim]]:
@@ -68,6 +101,13 @@ def claims_of(rows: Iterable[IndicatorScore]) -> tuple[dict[str, Claim], dict[st
     return claimed, verified
 
 
+def _scored(
+    definition: RubricDefinition, evaluation: Evaluation, values: Mapping[str, Any]
+) -> Result:
+    claimed, verified = claims_of(rows_of(evaluation, IndicatorScore))
+    return score(definition, scoring_inputs(values), claimed, verified)
+
+
 def evaluation_scoring(evaluation: Evaluation) -> tuple[RubricDefinition, Result] | None:
     """The evaluation's scoring sheet, computed from its data now; None without a rubric."""
     rubric = campaign_rubric(evaluation.campaign)
@@ -77,5 +117,20 @@ def evaluation_scoring(evaluation: Evaluation) -> tuple[RubricDefinition, Result
     values = dict(evaluation_values(evaluation))
     for key, metric_key in AGGREGATES.items():
         values[key] = campaign_average(evaluation.campaign, metric_key)
-    claimed, verified = claims_of(IndicatorScore.objects.filter(evaluation=evaluation))
-    return definition, score(definition, scoring_inputs(values), claimed, verified)
+    return definition, _scored(definition, evaluation, values)
+
+
+def campaign_scorings(campaign: Campaign) -> dict[int, Result]:
+    """Rescore every evaluation of a campaign from the database: evaluation id → result."""
+    rubric = campaign_rubric(campaign)
+    if rubric is None:
+        return {}
+    definition = rubric.definition()
+    with scope(jurisdiction=campaign.jurisdiction_id, department=None):
+        evaluations = campaign_evaluations(campaign)
+        values = {evaluation.pk: evaluation_values(evaluation) for evaluation in evaluations}
+        averages = campaign_averages(values.values())
+        return {
+            evaluation.pk: _scored(definition, evaluation, {**values[evaluation.pk], **averages})
+            for evaluation in evaluations
+        }

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from evaluations.models.campaigns import Evaluation
-from evaluations.models.parts import money_field
+from evaluations.models.parts import money_field, rows_of
 
 ZERO = Decimal(0)
 
@@ -191,7 +191,7 @@ class FundTree:
 
     @classmethod
     def of(cls, evaluation: Evaluation) -> "FundTree":
-        return cls(FundLine.objects.filter(evaluation=evaluation))
+        return cls(rows_of(evaluation, FundLine))
 
     def descendants(self, pk: int) -> set[int]:
         """The pks under line `pk` (itself included): lines it may not be moved under."""

@@ -1,11 +1,12 @@
 """Building blocks for the official tables' models: one row per evaluation, money in 万元."""
 
 from decimal import Decimal
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, TypeVar, cast
 
 from django import forms
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import ForeignObjectRel
 from django_scopes import ScopedManager
 
 from evaluations.models.campaigns import Evaluation
@@ -67,25 +68,31 @@ class EvaluationPart(models.Model):
         abstract = True
 
 
+Part = TypeVar("Part", bound=EvaluationPart)
+
+
+def _reverse(model: type[models.Model]) -> ForeignObjectRel:
+    """The evaluation's side of `model.evaluation` (its accessor and cache)."""
+    return cast(ForeignObjectRel, model._meta.get_field("evaluation").remote_field)
+
+
 def part_accessors() -> list[str]:
     """The reverse one-to-one names of every EvaluationPart model, for one select_related."""
     from django.apps import apps
 
     return [
-        model._meta.get_field("evaluation").remote_field.get_accessor_name()
+        str(_reverse(model).get_accessor_name())
         for model in apps.get_app_config("evaluations").get_models()
         if issubclass(model, EvaluationPart)
     ]
 
 
-def part_of(
-    evaluation: Evaluation, model: type[EvaluationPart], *, fresh: bool = False
-) -> EvaluationPart | None:
+def part_of(evaluation: Evaluation, model: type[Part], *, fresh: bool = False) -> Part | None:
     """The evaluation's row of `model`: from the select_related cache when loaded, else a query."""
-    relation = model._meta.get_field("evaluation").remote_field
+    relation = _reverse(model)
     if not fresh and relation.is_cached(evaluation):
         try:
-            return getattr(evaluation, relation.get_accessor_name())
+            return cast(Part, getattr(evaluation, str(relation.get_accessor_name())))
         except model.DoesNotExist:
             return None
     return model.objects.filter(evaluation=evaluation).first()
@@ -93,4 +100,21 @@ def part_of(
 
 def remember_part(evaluation: Evaluation, row: EvaluationPart) -> None:
     """After a save, the evaluation's cached row is the saved one (the checks read it next)."""
-    row._meta.get_field("evaluation").remote_field.set_cached_value(evaluation, row)
+    _reverse(type(row)).set_cached_value(evaluation, row)
+
+
+def rows_of(evaluation: Evaluation, model: type[models.Model], **where: Any) -> list[Any]:
+    """The evaluation's rows of `model` matching `where` (attribute == value), in the model's order.
+
+    Served from `prefetch_related` when the caller loaded many evaluations at once (rescoring a
+    campaign), else queried. `where` names concrete attributes (`project_id`, not `project`).
+    """
+    accessor = str(_reverse(model).get_accessor_name())
+    prefetched = getattr(evaluation, "_prefetched_objects_cache", {})
+    if accessor in prefetched:
+        return [
+            row
+            for row in prefetched[accessor]
+            if all(getattr(row, k) == v for k, v in where.items())
+        ]
+    return list(model._default_manager.filter(evaluation=evaluation, **where))

@@ -13,6 +13,7 @@ from evaluations.models import (
     FixedAssetLine,
     FixedAssetStatedTotals,
 )
+from evaluations.models.parts import part_of
 from evaluations.sections import Table, register, register_table
 from evaluations.tables.base import part_section
 from evaluations.tables.basic import guangdong
@@ -89,7 +90,7 @@ def line_values(evaluation: Evaluation, rows: list[FixedAssetLine]) -> Mapping[s
         "fixed_asset_amount_total": totals.amount,
         "fixed_asset_in_use_total": totals.in_use_amount,
     }
-    basic = AssetManagement.objects.filter(evaluation=evaluation).first()
+    basic = part_of(evaluation, AssetManagement)
     if totals.amount is not None and (basic is None or basic.fixed_assets_total is None):
         found["fixed_assets_total"] = totals.amount / YUAN_PER_WAN
     if totals.in_use_amount is not None and (basic is None or basic.fixed_assets_in_use is None):

@@ -9,6 +9,7 @@ from django.forms import BaseForm, BaseModelFormSet
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Campaign, Evaluation, HunanBasicData, HunanOverall, Indicator
+from evaluations.models.parts import rows_of
 from evaluations.sections import Section, Table, register, register_table
 from evaluations.tables.base import part_section
 from evaluations.tables.indicators import indicator_formset, indicator_values, save_indicators
@@ -262,9 +263,7 @@ register(
         table=OVERALL.slug,
         build_form=overall_indicators,
         save=lambda evaluation, formset: save_indicators(evaluation, None, formset),
-        values=lambda evaluation: indicator_values(
-            Indicator.objects.filter(evaluation=evaluation, project=None)
-        ),
+        values=lambda evaluation: indicator_values(rows_of(evaluation, Indicator, project_id=None)),
         template="evaluations/sections/_indicators.html",
     )
 )

@@ -13,6 +13,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation, ReportSection
+from evaluations.models.parts import rows_of
 from evaluations.narrative import report_headings
 from evaluations.sections import Section, Table, register, register_table
 
@@ -43,7 +44,7 @@ def _chapter(order: int) -> Section:
         return ChapterForm(data, files, instance=row, prefix=prefix)
 
     def values(evaluation: Evaluation) -> Mapping[str, Any]:
-        row = ReportSection.objects.filter(evaluation=evaluation, order=order).first()
+        row = next(iter(rows_of(evaluation, ReportSection, order=order)), None)
         filled = bool(row and row.text.strip())
         row_dict = {
             "label": _heading(evaluation, order),

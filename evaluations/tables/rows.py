@@ -14,6 +14,7 @@ from django.forms.models import model_to_dict
 from django.http import QueryDict
 
 from evaluations.models import Evaluation
+from evaluations.models.parts import rows_of
 from evaluations.sections import Section
 
 EXTRA_ROWS = 3
@@ -83,7 +84,7 @@ def rows_section(
         )
 
     def read(evaluation: Evaluation) -> Mapping[str, Any]:
-        return values(evaluation, list(manager.filter(evaluation=evaluation).order_by("position")))
+        return values(evaluation, rows_of(evaluation, model))
 
     return Section(
         key=key,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from departments.roles import Role
 from evaluations.models import Adjustments, Evaluation, IndicatorScore
+from evaluations.models.parts import rows_of
 from evaluations.permissions import VERIFIABLE_STATES
 from evaluations.scoring import campaign_rubric
 from evaluations.sections import Section, Table, register, register_table
@@ -120,7 +121,7 @@ def _builder(form_class: type[ScoresForm]) -> Any:
 
 def claimed_values(evaluation: Evaluation) -> dict[str, Any]:
     """`score_rows`: each claimed score below its weight must say why (扣分说明)."""
-    rows = {row.indicator_code: row for row in IndicatorScore.objects.filter(evaluation=evaluation)}
+    rows = {row.indicator_code: row for row in rows_of(evaluation, IndicatorScore)}
     found = []
     for indicator in scored_indicators(evaluation):
         row = rows.get(indicator.code)
