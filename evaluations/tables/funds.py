@@ -197,6 +197,10 @@ class FundLineFormSet(forms.BaseModelFormSet):
             widget=forms.HiddenInput,
         )
 
+    def column_label(self, column: str) -> str:
+        """The heading of a column, computed ones included (the Excel export names them)."""
+        return column_label(column)
+
     def total_cells(self) -> list[Cell]:
         return [
             Cell(
