@@ -64,6 +64,10 @@ XML_DECLARATIONS = tuple(
     for encoding in ("utf-8", "utf-16-le", "utf-16-be")
 )
 META_SHEET = "_meta"
+COORDINATE = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")
+COLUMN = re.compile(r"[A-Z]{1,3}")
+MAX_ROW = 1_048_576  # Excel's last row
+MAX_ROWS_PER_SECTION = 5000
 FORMAT = 1
 META_CHUNK = 30000  # a cell holds at most 32,767 characters
 SHEET_TITLE_MAX = 31
@@ -676,17 +680,16 @@ def check_xlsx(data: bytes, *, name: str) -> None:
     try:
         if WORKBOOK_PART not in archive.read("[Content_Types].xml"):
             raise ExcelRefused(not_xlsx)
-        for member in members:
-            if member.filename.endswith((".xml", ".rels", ".vml")):
-                content = archive.read(member)
-                if any(marker in content for marker in XML_DECLARATIONS):
-                    raise ExcelRefused(
-                        _(
-                            "文件「%(name)s」含有 XML 文档类型或实体声明（%(part)s），"
-                            "出于安全原因未导入。"
-                        )
-                        % {"name": name, "part": member.filename}
+        for member in members:  # every part: a renamed one may still be parsed as XML
+            content = archive.read(member)
+            if any(marker in content for marker in XML_DECLARATIONS):
+                raise ExcelRefused(
+                    _(
+                        "文件「%(name)s」含有 XML 文档类型或实体声明（%(part)s），"
+                        "出于安全原因未导入。"
                     )
+                    % {"name": name, "part": member.filename}
+                )
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as error:
         raise ExcelRefused(not_xlsx) from error
 
@@ -746,10 +749,41 @@ def read_meta(workbook: Any, evaluation: Evaluation) -> list[dict[str, Any]]:
             layout = json.loads("".join(chunks))
         except ValueError as error:
             raise ExcelRefused(_("_meta 工作表已损坏，请重新下载后填写。")) from error
-        if not isinstance(layout, dict) or not {"key", "version", "sheet", "kind"} <= set(layout):
+        if not _well_formed(layout):
             raise ExcelRefused(_("_meta 工作表已损坏，请重新下载后填写。"))
         layouts.append(layout)
     return layouts
+
+
+def _well_formed(layout: Any) -> bool:
+    """Whether a layout read back from _meta names only real cells and a bounded number of rows."""
+    if not isinstance(layout, dict) or not isinstance(layout.get("version"), int):
+        return False
+    if not isinstance(layout.get("key"), str) or not isinstance(layout.get("sheet"), str):
+        return False
+    if not COORDINATE.fullmatch(str(layout.get("title_cell", "A1"))):
+        return False
+    if layout.get("kind") == "form":
+        cells, hidden = layout.get("cells"), layout.get("hidden", {})
+        return (
+            isinstance(cells, dict)
+            and isinstance(hidden, dict)
+            and all(isinstance(c, str) and COORDINATE.fullmatch(c) for c in cells.values())
+        )
+    if layout.get("kind") == "rows":
+        columns, hidden = layout.get("columns"), layout.get("hidden", [])
+        numbers = [layout.get(name) for name in ("first_row", "count", "initial")]
+        count = layout.get("count")
+        return (
+            isinstance(columns, dict)
+            and all(isinstance(c, str) and COLUMN.fullmatch(c) for c in columns.values())
+            and all(isinstance(n, int) and 0 <= n <= MAX_ROW for n in numbers)
+            and isinstance(count, int)
+            and count <= MAX_ROWS_PER_SECTION
+            and isinstance(hidden, list)
+            and all(isinstance(row, dict) for row in hidden)
+        )
+    return False
 
 
 def import_plan(evaluation: Evaluation, workbook: Any, *, roles: frozenset[Role]) -> ImportPlan:

@@ -1,6 +1,7 @@
 """Excel round trip: download every table as an .xlsx, upload it back all or nothing."""
 
 import io
+import json
 import zipfile
 from collections.abc import Callable
 from decimal import Decimal
@@ -527,3 +528,27 @@ def test_yes_no_answers_round_trip(cast: Cast) -> None:
     assert upload(client, evaluation, set_cell(data, place, "是")).status_code == 302
     with in_scope(evaluation):
         assert Disclosures.objects.get().budget_published is True
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda layout: layout.update(count=10**9),
+        lambda layout: layout.update(columns={"name": "A0; DROP"}),
+        lambda layout: layout.update(kind="macro"),
+    ],
+)
+def test_a_tampered_meta_sheet_is_refused(cast: Cast, tamper: Callable[[Any], None]) -> None:
+    client = cast.client_for("filler_a")
+    data = download(client, cast.evaluation_a)
+
+    def change(workbook: Any) -> None:
+        meta = workbook["_meta"]
+        row = next(row for row in meta.iter_rows(min_row=6) if row[0].value == "funds.figures")
+        layout = json.loads(row[2].value)
+        tamper(layout)
+        row[2].value = json.dumps(layout)
+
+    response = upload(client, cast.evaluation_a, edited(data, change))
+    assert response.status_code == 400
+    assert "_meta 工作表已损坏" in response.content.decode()
