@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -71,6 +72,7 @@ MAX_ROWS_PER_SECTION = 5000
 FORMAT = 1
 META_CHUNK = 30000  # a cell holds at most 32,767 characters
 SHEET_TITLE_MAX = 31
+WIDE_SHEET_COLUMNS = 6
 FORBIDDEN_IN_SHEET_TITLES = re.compile(r"[\[\]:*?/\\]")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TEXT = "s"
@@ -280,10 +282,15 @@ def _sheet_title(title: str, used: set[str]) -> str:
 
 
 def _protect(sheet: Any) -> None:
-    """Locked cells stay as written; resizing rows and columns is still allowed."""
+    """Locked cells stay as written; resizing rows and columns is still allowed. Wide sheets
+    print landscape, one page wide."""
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    if sheet.max_column > WIDE_SHEET_COLUMNS:
+        sheet.page_setup.orientation = "landscape"
 
 
 def _write_section(
@@ -806,15 +813,16 @@ def import_plan(evaluation: Evaluation, workbook: Any, *, roles: frozenset[Role]
             )
             continue
         current = section.form(evaluation)
-        posted, problems = posted_data(section, current, workbook[sheet_name], layout)
+        posted, unreadable = posted_data(section, current, workbook[sheet_name], layout)
         form = section.form(evaluation, posted)
-        problems += form_problems(layout, form, skip={(p.cell) for p in problems})
+        problems = unreadable + form_problems(layout, form, skip={p.cell for p in unreadable})
         differences = _differences(form, current)
-        stale = current_versions.get(section.key, 0) != layout["version"]
-        if stale and (problems or differences):
+        # A cell that cannot be read is a change too: it no longer holds the saved value.
+        changed = bool(differences or unreadable)
+        if changed and current_versions.get(section.key, 0) != layout["version"]:
             plan.conflicts.append(Conflict(section.key, section.title, sheet_name, differences))
             continue
-        if not differences:
+        if not changed:
             continue
         if not section.can_edit(roles, evaluation):
             plan.problems.append(
@@ -830,7 +838,16 @@ def import_plan(evaluation: Evaluation, workbook: Any, *, roles: frozenset[Role]
             plan.changes.append(
                 Change(section.key, section.title, posted, int(layout["version"]), layout)
             )
+    plan.problems.sort(key=lambda problem: _reading_order(workbook, problem))
     return plan
+
+
+def _reading_order(workbook: Any, problem: Problem) -> tuple[int, int, int]:
+    """Sheets in the workbook's order, then rows top to bottom, then columns left to right."""
+    names = workbook.sheetnames
+    letters, row = coordinate_from_string(problem.cell)
+    sheet = names.index(problem.sheet) if problem.sheet in names else len(names)
+    return sheet, row, column_index_from_string(letters)
 
 
 def gone_message() -> str:

@@ -96,7 +96,9 @@ def _save_changes(
     evaluation: Evaluation, changes: list[excel.Change], *, by: AnyUser
 ) -> ExcelImportResult:
     result = ExcelImportResult()
-    for change in changes:
+    # Last section first: later sections fill in rows that earlier ones lay out (the funds
+    # figures of the lines the structure names), so rows the layout deletes are filled in first.
+    for change in reversed(changes):
         section = section_for(evaluation, change.key)
         if section is None:
             raise _RollBack(ExcelImportResult(problems=_gone(change)))
@@ -115,7 +117,7 @@ def _save_changes(
         except SectionConflict as conflict:
             found = excel.Conflict(section.key, section.title, change.layout["sheet"], [])
             raise _RollBack(ExcelImportResult(conflicts=[found])) from conflict
-        result.saved.append(change.title)
+        result.saved.insert(0, change.title)
     return result
 
 

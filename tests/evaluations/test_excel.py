@@ -24,6 +24,7 @@ from evaluations.models import (
     Evaluation,
     FixedAssetLine,
     FundLine,
+    OverallTargets,
     SectionState,
     Staffing,
     UnitInfo,
@@ -336,10 +337,19 @@ def test_a_formula_looking_text_stays_text_both_ways(cast: Cast) -> None:
     assert b"<f>" not in sheet_xml and b"<f " not in sheet_xml
     contact = cell_of(data, evaluation, "basic.unit", "contact_name")
     data = set_cell(data, contact, "@SUM(1)")  # typed as text in a text cell
+    measures = cell_of(data, evaluation, "basic.targets", "measures")
+    data = set_cell(data, measures, HYPERLINK)
+    # The funds figures are saved again from the file: the remark goes back in as the same text.
+    data = set_cell(data, cell_of(data, evaluation, "funds.figures", "budget_initial"), 3)
     assert upload(client, evaluation, data).status_code == 302
     with in_scope(evaluation):
-        assert FundLine.objects.get().remark == HYPERLINK
+        assert list(FundLine.objects.values_list("remark", "budget_initial")) == [
+            (HYPERLINK, Decimal(3))
+        ]
         assert UnitInfo.objects.get().contact_name == "@SUM(1)"
+        assert OverallTargets.objects.get().measures == HYPERLINK
+    exported = openpyxl.load_workbook(io.BytesIO(download(client, evaluation)))
+    assert exported[measures[0]][measures[1]].data_type == "s"
 
 
 def test_a_stale_export_is_refused_naming_the_section(cast: Cast) -> None:
@@ -552,3 +562,43 @@ def test_a_tampered_meta_sheet_is_refused(cast: Cast, tamper: Callable[[Any], No
     response = upload(client, cast.evaluation_a, edited(data, change))
     assert response.status_code == 400
     assert "_meta 工作表已损坏" in response.content.decode()
+
+
+def test_the_funds_tree_is_rearranged_by_the_labels_of_its_lines(cast: Cast) -> None:
+    client = cast.client_for("filler_a")
+    evaluation = cast.evaluation_a
+    with in_scope(evaluation):
+        FundLine.objects.create(evaluation=evaluation, name="一、财政拨款资金", order=0)
+        FundLine.objects.create(evaluation=evaluation, name="基本支出", order=1)
+    data = download(client, evaluation)
+    parent = cell_of(data, evaluation, "funds.structure", "parent", row=1)
+    moved = set_cell(data, parent, "一、财政拨款资金")
+    moved = set_cell(
+        moved, cell_of(data, evaluation, "funds.structure", "name", row=1), "1. 基本支出"
+    )
+    wrong = set_cell(data, parent, "不存在的项目")
+    response = upload(client, evaluation, wrong)
+    assert [str(p) for p in response.context["result"].problems] == [
+        f"{FUNDS}!{parent[1]} 上级项目：「不存在的项目」不是可选项。"
+    ]
+    assert upload(client, evaluation, moved).status_code == 302
+    with in_scope(evaluation):
+        line = FundLine.objects.get(name="1. 基本支出")
+        assert line.parent is not None and line.parent.name == "一、财政拨款资金"
+
+
+def test_deleting_a_line_and_changing_another_ones_figures_in_one_file(cast: Cast) -> None:
+    client = cast.client_for("filler_a")
+    evaluation = cast.evaluation_a
+    with in_scope(evaluation):
+        FundLine.objects.create(evaluation=evaluation, name="基本支出", order=0)
+        FundLine.objects.create(evaluation=evaluation, name="项目支出", order=1)
+    data = download(client, evaluation)
+    data = set_cell(data, cell_of(data, evaluation, "funds.structure", "DELETE", row=0), "是")
+    data = set_cell(data, cell_of(data, evaluation, "funds.figures", "budget_initial", row=1), 7)
+    response = upload(client, evaluation, data)
+    assert response.status_code == 302, response.content.decode()
+    with in_scope(evaluation):
+        assert list(FundLine.objects.values_list("name", "budget_initial")) == [
+            ("项目支出", Decimal(7))
+        ]
