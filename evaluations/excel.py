@@ -412,10 +412,9 @@ def _write_rows(
 
 
 def _row_columns(formset: BaseFormSet, row_forms: list[BaseForm]) -> list[str]:
-    """Every form's visible fields and computed cells, merged in their order; `name` first."""
+    """Every form's visible fields and computed cells, merged in their order; 删除 last."""
     merged: list[str] = []
     for form in [*row_forms, formset.empty_form]:
-        computed = [column for column in _computed_cells(form) if column not in form.fields]
         order = [
             name
             for name, form_field in form.fields.items()
@@ -427,8 +426,6 @@ def _row_columns(formset: BaseFormSet, row_forms: list[BaseForm]) -> list[str]:
         if cells is not None:  # the form lays out its own columns: fields outside them first
             laid_out = [cell.column for cell in cells()]
             order = [name for name in order if name not in laid_out] + laid_out
-        else:
-            order += computed
         previous: str | None = None
         for column in order:
             if column not in merged:
