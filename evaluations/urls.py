@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluations import api, evidence_views, project_views, views
+from evaluations import api, evidence_views, excel_views, project_views, views
 
 department_urls = [
     path("", views.department_home, name="home"),
@@ -9,6 +9,12 @@ department_urls = [
         "evaluations/<int:pk>/tables/<slug:table>/", views.evaluation_table, name="evaluation_table"
     ),
     path("evaluations/<int:pk>/sections/<str:key>/", views.section_save_view, name="section_save"),
+    path("evaluations/<int:pk>/excel/", excel_views.evaluation_excel, name="evaluation_excel"),
+    path(
+        "evaluations/<int:pk>/excel/import/",
+        excel_views.evaluation_excel_import,
+        name="evaluation_excel_import",
+    ),
     path("evaluations/<int:pk>/projects/new/", project_views.project_add, name="project_add"),
     path(
         "evaluations/<int:pk>/projects/<int:project_pk>/",

@@ -70,6 +70,8 @@ def evaluation_detail(request: HttpRequest, department: str, pk: int) -> HttpRes
     context = {
         "evaluation": evaluation,
         "tables": tables_for(evaluation),
+        "excel_importable": Role.FILLER in request.tenant.roles  # type: ignore[attr-defined]
+        and evaluation.state in EDITABLE_STATES,
         **_checks_context(evaluation),
     }
     return TemplateResponse(request, "evaluations/evaluation_detail.html", context)

@@ -92,15 +92,19 @@ def part_of(evaluation: Evaluation, model: type[Part], *, fresh: bool = False) -
     relation = _reverse(model)
     if not fresh and relation.is_cached(evaluation):
         try:
-            return cast(Part, getattr(evaluation, str(relation.get_accessor_name())))
+            row = cast(Part, getattr(evaluation, str(relation.get_accessor_name())))
         except model.DoesNotExist:
             return None
+        # A blank form's unsaved row caches itself on the evaluation too: it is not a saved row.
+        return None if row._state.adding else row
     return model.objects.filter(evaluation=evaluation).first()
 
 
-def remember_part(evaluation: Evaluation, row: EvaluationPart) -> None:
-    """After a save, the evaluation's cached row is the saved one (the checks read it next)."""
-    _reverse(type(row)).set_cached_value(evaluation, row)
+def forget_part(evaluation: Evaluation, row: EvaluationPart) -> None:
+    """After a save, the next read of this part asks the database (values as stored, 18633890.00)."""
+    relation = _reverse(type(row))
+    if relation.is_cached(evaluation):
+        relation.delete_cached_value(evaluation)
 
 
 def rows_of(evaluation: Evaluation, model: type[models.Model], **where: Any) -> list[Any]:

@@ -7,7 +7,7 @@ from django.forms import ModelForm, modelform_factory
 from django.http import QueryDict
 
 from evaluations.models import Evaluation
-from evaluations.models.parts import EvaluationPart, part_of, remember_part
+from evaluations.models.parts import EvaluationPart, forget_part, part_of
 from evaluations.sections import Section
 
 
@@ -50,7 +50,7 @@ def part_section(
         title=title,
         table=table,
         build_form=build_form,
-        save=lambda evaluation, form: remember_part(evaluation, form.save()),
+        save=lambda evaluation, form: forget_part(evaluation, form.save()),
         values=read,
         template=template,
         **options,

@@ -203,6 +203,10 @@ class FundLineFormSet(forms.BaseModelFormSet):
         cells += [cell for cell in self.total_cells() if cell.value is not None]
         return mark_safe("".join(cell.figure_oob_html for cell in cells))  # noqa: S308 (escaped cells)
 
+    def column_label(self, column: str) -> str:
+        """The heading of a column, computed ones included (the Excel export names them)."""
+        return column_label(column)
+
     def total_cells(self) -> list[Cell]:
         return [
             Cell(

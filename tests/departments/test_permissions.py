@@ -17,6 +17,8 @@ MATRIX = {
     "department:evaluation_table": [302, 200, 200, 200, 200, 404, 404],
     "department:evidence_download": [302, 200, 200, 200, 200, 404, 404],
     "department:evidence_upload": [302, 405, 403, 403, 403, 404, 404],
+    "department:evaluation_excel": [302, 200, 200, 200, 200, 404, 404],
+    "department:evaluation_excel_import": [302, 405, 403, 403, 403, 404, 404],
     "bureau:home": [302, 404, 404, 200, 200, 404, 404],
     "bureau:campaign": [302, 404, 404, 200, 200, 404, 404],
     "bureau:departments": [302, 404, 404, 200, 200, 404, 404],
@@ -41,6 +43,8 @@ def url_for(cast: Cast, name: str) -> str:
     if name == "department:evidence_download":
         kwargs["pk"] = cast.evaluation_a.pk
         kwargs["evidence"] = evidence_for(cast.evaluation_a).pk
+    if name in {"department:evaluation_excel", "department:evaluation_excel_import"}:
+        kwargs["pk"] = cast.evaluation_a.pk
     if name == "department:evidence_upload":
         kwargs.update(pk=cast.evaluation_a.pk, key="report.01")
     if name == "bureau:campaign":
