@@ -15,7 +15,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 @contextmanager
 def benchmark_database() -> Iterator[None]:
-    """A fresh test database (test_<name>) with the demo data, dropped afterwards."""
+    """A fresh database (bench_<name>) with the demo data, dropped afterwards."""
     import django
 
     django.setup()
@@ -25,6 +25,8 @@ def benchmark_database() -> Iterator[None]:
 
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
+    # Its own name, so a benchmark never collides with a test run's test_<name>.
+    connection.settings_dict["TEST"]["NAME"] = f"bench_{old_name}"
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115

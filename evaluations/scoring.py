@@ -4,11 +4,13 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
+from django.db.models import Count, Max
 from django_scopes import scope
 
-from evaluations.models import Campaign, Evaluation, IndicatorScore
+from evaluations.models import Campaign, Evaluation, IndicatorScore, SectionState
 from evaluations.models.parts import part_accessors, rows_of
-from evaluations.selectors import evaluation_values
+from evaluations.selectors import evaluation_inputs
 from rubrics.definition import Rubric as RubricDefinition
 from rubrics.engine import ROW_KEYS, Claim, Result, parse_inputs, score
 from rubrics.metrics import INPUTS, compute_metric
@@ -64,11 +66,14 @@ def campaign_evaluations(campaign: Campaign) -> list[Evaluation]:
     Reads the whole jurisdiction on purpose: callers let only averages or their own results out.
     """
     with scope(jurisdiction=campaign.jurisdiction_id, department=None):
-        return list(
+        evaluations = list(
             Evaluation.objects.filter(campaign=campaign)
-            .select_related("campaign", "department", *part_accessors())
+            .select_related("department", *part_accessors())
             .prefetch_related(*PREFETCHED_ROWS)
         )
+    for evaluation in evaluations:
+        evaluation.campaign = campaign  # one instance: what it remembers (its rubric) is shared
+    return evaluations
 
 
 def campaign_averages(all_values: Iterable[Mapping[str, Any]]) -> dict[str, Decimal | None]:
@@ -83,12 +88,24 @@ def campaign_averages(all_values: Iterable[Mapping[str, Any]]) -> dict[str, Deci
     return found
 
 
-def campaign_average(campaign: Campaign, metric_key: str) -> Decimal | None:
-    """One aggregate of the campaign (see AGGREGATES), e.g. the average fixed-asset utilisation."""
+def campaign_aggregates(campaign: Campaign) -> dict[str, Decimal | None]:
+    """The campaign's aggregates, recomputed only when a section of the campaign was saved.
+
+    Every evaluation's page needs them, and computing them reads the whole campaign; the cache
+    key carries the latest save, so a change anywhere in the campaign makes a new key.
+    """
     with scope(jurisdiction=campaign.jurisdiction_id, department=None):
-        values = [evaluation_values(e) for e in campaign_evaluations(campaign)]
-    key = next(k for k, metric in AGGREGATES.items() if metric == metric_key)
-    return campaign_averages(values)[key]
+        stamp = SectionState.objects.filter(evaluation__campaign=campaign).aggregate(
+            latest=Max("updated_at"), count=Count("pk")
+        )
+    latest = stamp["latest"].timestamp() if stamp["latest"] else 0
+    key = f"campaign-aggregates:{campaign.pk}:{latest}:{stamp['count']}"
+    found = cache.get(key)
+    if found is None:
+        with scope(jurisdiction=campaign.jurisdiction_id, department=None):
+            found = campaign_averages(evaluation_inputs(e) for e in campaign_evaluations(campaign))
+        cache.set(key, found, timeout=3600)
+    return dict(found)
 
 
 def claims_of(rows: Iterable[IndicatorScore]) -> tuple[dict[str, Claim], dict[str, Claim]]:
@@ -114,9 +131,7 @@ def evaluation_scoring(evaluation: Evaluation) -> tuple[RubricDefinition, Result
     if rubric is None:
         return None
     definition = rubric.definition()
-    values = dict(evaluation_values(evaluation))
-    for key, metric_key in AGGREGATES.items():
-        values[key] = campaign_average(evaluation.campaign, metric_key)
+    values = {**evaluation_inputs(evaluation), **campaign_aggregates(evaluation.campaign)}
     return definition, _scored(definition, evaluation, values)
 
 
@@ -128,7 +143,7 @@ def campaign_scorings(campaign: Campaign) -> dict[int, Result]:
     definition = rubric.definition()
     with scope(jurisdiction=campaign.jurisdiction_id, department=None):
         evaluations = campaign_evaluations(campaign)
-        values = {evaluation.pk: evaluation_values(evaluation) for evaluation in evaluations}
+        values = {evaluation.pk: evaluation_inputs(evaluation) for evaluation in evaluations}
         averages = campaign_averages(values.values())
         return {
             evaluation.pk: _scored(definition, evaluation, {**values[evaluation.pk], **averages})

@@ -45,6 +45,9 @@ class Section:
     applies_to: Callable[[Evaluation], bool] = field(default=lambda evaluation: True)
     # Optional template of computed cells (with ids) re-rendered out of band after each save.
     live_template: str | None = None
+    # The data-dictionary inputs alone, when `values` also builds heavy rows for the rules;
+    # scoring a campaign of many evaluations reads only these.
+    inputs: Callable[[Evaluation], Mapping[str, Any]] | None = None
     # Who may change the section, and in which states of the evaluation.
     editors: frozenset[Role] = frozenset({Role.FILLER})
     editable_states: frozenset[str] = EDITABLE_STATES

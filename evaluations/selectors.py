@@ -40,6 +40,15 @@ def evaluation_values(evaluation: Evaluation) -> dict[str, Any]:
     return {key: _as_number(value) for key, value in values.items()}
 
 
+def evaluation_inputs(evaluation: Evaluation) -> dict[str, Any]:
+    """Like `evaluation_values`, but each section gives only its data-dictionary inputs where it
+    says which they are: what scoring needs, without the rows the rules check."""
+    values: dict[str, Any] = {"deadline": evaluation.campaign.due_on}
+    for section in sections_for(evaluation):
+        values.update((section.inputs or section.values)(evaluation))
+    return {key: _as_number(value) for key, value in values.items()}
+
+
 def _as_number(value: Any) -> Any:
     """Counts become Decimals so that formulas divide exactly (int / int would give a float)."""
     if isinstance(value, int) and not isinstance(value, bool):

@@ -424,13 +424,23 @@ def fund_values(evaluation: Evaluation) -> dict[str, Any]:
         "fund_parents_stated": parents_stated,
         "fund_formulas_stated": formulas_stated,
     }
-    if tree.nodes:
-        values.update(
-            budget_initial=tree.totals["budget_initial"],
-            budget_full_year=tree.totals["budget_subtotal"],
-            budget_executed=tree.totals["spent_subtotal"],
-        )
+    values.update(_budget_totals(tree))
     return values
+
+
+def fund_inputs(evaluation: Evaluation) -> dict[str, Any]:
+    """Only the totals the data dictionary names (for scoring many evaluations)."""
+    return _budget_totals(FundTree.of(evaluation))
+
+
+def _budget_totals(tree: FundTree) -> dict[str, Any]:
+    if not tree.nodes:
+        return {}
+    return {
+        "budget_initial": tree.totals["budget_initial"],
+        "budget_full_year": tree.totals["budget_subtotal"],
+        "budget_executed": tree.totals["spent_subtotal"],
+    }
 
 
 register(
@@ -455,6 +465,7 @@ register(
         build_form=_build(FiguresFormSet),
         save=save_lines,
         values=fund_values,
+        inputs=fund_inputs,
         template="evaluations/sections/_funds_figures.html",
         live_template="evaluations/sections/_funds_live.html",
         applies_to=guangdong,

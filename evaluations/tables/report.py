@@ -60,6 +60,7 @@ def _chapter(order: int) -> Section:
         build_form=build_form,
         save=lambda evaluation, form: form.save(),
         values=values,
+        inputs=lambda evaluation: {},
         template="evaluations/sections/_report.html",
         live_template="evaluations/sections/_report_preview.html",
         applies_to=lambda evaluation: order <= len(report_headings(evaluation)),

@@ -168,6 +168,7 @@ register(
         build_form=_builder(ScoresForm),
         save=lambda evaluation, form: form.save_scores(evaluation),
         values=claimed_values,
+        inputs=lambda evaluation: {},
         template="evaluations/sections/scores_claimed.html",
         live_template="evaluations/sections/scores_live.html",
     )
