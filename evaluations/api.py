@@ -91,9 +91,10 @@ def _put(posted: QueryDict, prefix: str, row: Any) -> None:
     if not isinstance(row, dict):
         raise serializers.ValidationError({"data": "每一行须是一个对象"})
     for name, value in row.items():
-        if value is None or value is False:
+        if value is None:
             continue
-        posted[f"{prefix}-{name}"] = "on" if value is True else str(value)
+        # "true"/"false" read right for both check boxes and 是/否 selects (NullBooleanSelect).
+        posted[f"{prefix}-{name}"] = str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def form_errors(form: Any) -> Any:

@@ -149,3 +149,9 @@ def _attrs(attrs: dict[str, Any]) -> str:
 def report_markdown(text: str) -> SafeString:
     """A report chapter's Markdown as sanitised HTML (see evaluations.narrative)."""
     return render_markdown(text)
+
+
+@register.filter
+def of_section(violations: list[Any], key: str) -> list[Any]:
+    """`violations|of_section:section.key`: the rule violations one section card lists."""
+    return [violation for violation in violations if violation.section == key]

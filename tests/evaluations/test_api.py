@@ -62,3 +62,18 @@ def test_the_evaluation_document_lists_sections_metrics_and_violations(cast: Cas
         for metric in body["metrics"]
     )
     assert any(v["code"] == "basic.staff_within_authorized" for v in body["violations"])
+
+
+def test_yes_no_answers_round_trip_through_the_api(cast: Cast) -> None:
+    kwargs = {
+        "department": cast.department_a.slug,
+        "pk": cast.evaluation_a.pk,
+        "key": "basic.disclosures",
+    }
+    url = reverse("department-api:section", kwargs=kwargs)
+    client = cast.client_for("filler_a")
+    body = {"based_on": 0, "data": {"self_evaluation_published": True, "budget_published": False}}
+    response = client.put(url, data=body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    data = client.get(url).json()["data"]
+    assert data["self_evaluation_published"] is True and data["budget_published"] is False

@@ -113,3 +113,18 @@ def test_a_submitted_evaluation_cannot_be_changed(cast: Cast) -> None:
         save_url(cast, "basic.staffing"), staffing("61", "55", 0)
     )
     assert response.status_code == 403
+
+
+def test_a_sections_findings_are_listed_in_its_card_and_follow_the_save(cast: Cast) -> None:
+    body = (
+        cast.client_for("filler_a")
+        .post(save_url(cast, "basic.staffing"), staffing("50", "55", 0), **HTMX)
+        .content.decode()
+    )
+    card = body.split('id="basic-staffing-violations"', 1)[1].split("</ul>", 1)[0]
+    assert "实有在职人数 55 人超过编制数 50 人" in card
+    assert "请填写单位自评联络人" not in card  # another section's finding stays in its own card
+    kwargs = {"department": cast.department_a.slug, "pk": cast.evaluation_a.pk, "table": "basic"}
+    page = cast.client_for("filler_a").get(reverse("department:evaluation_table", kwargs=kwargs))
+    unit_card = page.content.decode().split('id="basic-unit-violations"', 1)[1].split("</ul>", 1)[0]
+    assert "请填写单位自评联络人" in unit_card
