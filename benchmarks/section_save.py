@@ -20,12 +20,14 @@ from _setup import benchmark_database, describe_machine, summary
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--saves", type=int, default=1000)
-    saves = parser.parse_args().saves
+    parser.add_argument("--only", help="one section key, e.g. funds.figures")
+    args = parser.parse_args()
+    saves = args.saves
     with benchmark_database():
-        run(saves)
+        run(saves, args.only)
 
 
-def run(saves: int) -> None:
+def run(saves: int, only: str | None = None) -> None:
     from django.test import Client
     from django.urls import reverse
     from django_scopes import scope, scopes_disabled
@@ -59,7 +61,9 @@ def run(saves: int) -> None:
             )
             if s
         }
-        payloads = {key: _payload(s.form(evaluation)) for key, s in sections.items()}
+        payloads = {
+            key: _payload(s.form(evaluation)) for key, s in sections.items() if only in (None, key)
+        }
     timings: dict[str, list[float]] = {key: [] for key in payloads}
     profiler = cProfile.Profile() if os.environ.get("PROFILE") else None
     if profiler:

@@ -133,6 +133,26 @@ class Cell:
         )
 
 
+def computed_oob_html(tree: FundTree, prefix: str) -> SafeString:
+    """After a save, every computed figure and the 总计 row, straight from the tree.
+
+    The same cells as the figures formset shows, without building 25 forms to find them.
+    """
+    cells = []
+    for index, node in enumerate(tree.nodes):
+        differences = node.stated_differences()
+        for column in MONEY_COLUMNS if node.is_parent else COMPUTED_COLUMNS:
+            value = node.figures.get(column)
+            dom_id = f"id_{prefix}-{index}-{column}"
+            cells.append(Cell(column, dom_id, value=value, stated=differences.get(column)))
+    cells += [
+        Cell(column, f"id_{prefix}-total-{column}", value=tree.totals[column])
+        for column in DISPLAY_COLUMNS
+        if column in MONEY_COLUMNS
+    ]
+    return mark_safe("".join(cell.figure_oob_html for cell in cells if cell.value is not None))  # noqa: S308
+
+
 def parent_choices(tree: FundTree) -> list[tuple[Any, str]]:
     """Lines a line may be filed under: the top levels, indented as in the table."""
     return [("", str(_("（无：顶级项目）")))] + [
@@ -196,12 +216,6 @@ class FundLineFormSet(forms.BaseModelFormSet):
             required=False,
             widget=forms.HiddenInput,
         )
-
-    def computed_oob_html(self) -> SafeString:
-        """Every computed cell, and the 总计 row, for the out-of-band refresh after a save."""
-        cells = [cell for row in self.forms for cell in row.cells() if cell.computed]  # type: ignore[attr-defined]
-        cells += [cell for cell in self.total_cells() if cell.value is not None]
-        return mark_safe("".join(cell.figure_oob_html for cell in cells))  # noqa: S308 (escaped cells)
 
     def column_label(self, column: str) -> str:
         """The heading of a column, computed ones included (the Excel export names them)."""

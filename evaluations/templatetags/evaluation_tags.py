@@ -155,3 +155,12 @@ def report_markdown(text: str) -> SafeString:
 def of_section(violations: list[Any], key: str) -> list[Any]:
     """`violations|of_section:section.key`: the rule violations one section card lists."""
     return [violation for violation in violations if violation.section == key]
+
+
+@register.simple_tag
+def funds_computed_oob(evaluation: Evaluation, prefix: str) -> SafeString:
+    """The funds table's computed cells after a save (see tables.funds.computed_oob_html)."""
+    from evaluations.models.funds import FundTree
+    from evaluations.tables.funds import computed_oob_html
+
+    return computed_oob_html(FundTree.of(evaluation), prefix)
