@@ -12,7 +12,7 @@ from departments.roles import ALL_ROLES, Role
 from departments.tenancy import tenant_view
 from evaluations.forms_diff import form_differences
 from evaluations.models import Campaign, Evaluation
-from evaluations.models.parts import part_accessors
+from evaluations.models.parts import part_accessors, rows_read_once
 from evaluations.permissions import EDITABLE_STATES
 from evaluations.sections import (
     Section,
@@ -63,6 +63,21 @@ def _checks_context(evaluation: Evaluation) -> dict[str, Any]:
     }
 
 
+def _render_checked(
+    request: HttpRequest,
+    template: str,
+    evaluation: Evaluation,
+    context: dict[str, Any],
+    status: int = 200,
+) -> TemplateResponse:
+    """A page with the metrics and findings, rendered while each table's rows are read once."""
+    with rows_read_once(evaluation):
+        context = {**context, **_checks_context(evaluation)}
+        response = TemplateResponse(request, template, context, status=status)
+        response.render()
+    return response
+
+
 @tenant_view(*ALL_ROLES)
 def evaluation_detail(request: HttpRequest, department: str, pk: int) -> HttpResponse:
     """概览: the evaluation's tables, metrics and every inconsistency found."""
@@ -72,9 +87,8 @@ def evaluation_detail(request: HttpRequest, department: str, pk: int) -> HttpRes
         "tables": tables_for(evaluation),
         "excel_importable": Role.FILLER in request.tenant.roles  # type: ignore[attr-defined]
         and evaluation.state in EDITABLE_STATES,
-        **_checks_context(evaluation),
     }
-    return TemplateResponse(request, "evaluations/evaluation_detail.html", context)
+    return _render_checked(request, "evaluations/evaluation_detail.html", evaluation, context)
 
 
 def _table(evaluation: Evaluation, slug: str) -> Table:
@@ -93,7 +107,31 @@ def _render_table(
     bound: dict[str, dict[str, Any]] | None = None,
     status: int = 200,
 ) -> TemplateResponse:
-    sections = sections or sections_for(evaluation, table=table.slug)
+    with rows_read_once(evaluation):
+        sections = sections or sections_for(evaluation, table=table.slug)
+        blocks = _blocks(request, evaluation, sections, bound or {})
+        roles = request.tenant.roles  # type: ignore[attr-defined]
+        context = {
+            "evaluation": evaluation,
+            "tables": tables_for(evaluation),
+            "table": table,
+            "blocks": blocks,
+            # Page-level: may this user change anything here (sections, or a table's own actions)?
+            "editable": any(block["editable"] for block in blocks)
+            or (Role.FILLER in roles and evaluation.state in EDITABLE_STATES),
+            "evidence_by_section": evidence_by_section(evaluation),
+        }
+        template = "evaluations/evaluation_table.html"
+        return _render_checked(request, template, evaluation, context, status=status)
+
+
+def _blocks(
+    request: HttpRequest,
+    evaluation: Evaluation,
+    sections: list[Section],
+    bound: dict[str, dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Each section's card: its form (the posted one where given), version and editability."""
     versions = section_versions(evaluation, sections)
     roles = request.tenant.roles  # type: ignore[attr-defined]
     blocks = []
@@ -104,20 +142,9 @@ def _render_table(
             "version": versions[section.key],
             "editable": section.can_edit(roles, evaluation),
         }
-        block.update((bound or {}).get(section.key, {}))
+        block.update(bound.get(section.key, {}))
         blocks.append(block)
-    context = {
-        "evaluation": evaluation,
-        "tables": tables_for(evaluation),
-        "table": table,
-        "blocks": blocks,
-        # Page-level: may this user change anything here (sections, or a table's own actions)?
-        "editable": any(block["editable"] for block in blocks)
-        or (Role.FILLER in roles and evaluation.state in EDITABLE_STATES),
-        "evidence_by_section": evidence_by_section(evaluation),
-        **_checks_context(evaluation),
-    }
-    return TemplateResponse(request, "evaluations/evaluation_table.html", context, status=status)
+    return blocks
 
 
 @tenant_view(*ALL_ROLES)
@@ -157,6 +184,8 @@ def section_save_view(request: HttpRequest, department: str, pk: int, key: str) 
             result.update(version=state.version, saved=state)
         except SectionConflict as conflict:
             status = 409
+            # Loaded afresh: the winner committed after this request loaded the evaluation.
+            evaluation = _evaluation(pk)
             result.update(
                 conflict=conflict.state,
                 differences=form_differences(form, section.form(evaluation)),
@@ -172,15 +201,9 @@ def _section_response(
     status: int,
 ) -> HttpResponse:
     if request.headers.get("HX-Request"):
-        context = {
-            "evaluation": evaluation,
-            "section": section,
-            **result,
-            **_checks_context(evaluation),
-        }
-        return TemplateResponse(
-            request, "evaluations/_section_response.html", context, status=status
-        )
+        context = {"evaluation": evaluation, "section": section, **result}
+        template = "evaluations/_section_response.html"
+        return _render_checked(request, template, evaluation, context, status=status)
     table = _table(evaluation, section.table)
     if status == 200:
         messages.success(request, _("「%(title)s」已保存。") % {"title": section.title})

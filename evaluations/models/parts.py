@@ -1,5 +1,7 @@
 """Building blocks for the official tables' models: one row per evaluation, money in 万元."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any, ClassVar, Self, TypeVar, cast
 
@@ -115,10 +117,31 @@ def rows_of(evaluation: Evaluation, model: type[models.Model], **where: Any) -> 
     """
     accessor = str(_reverse(model).get_accessor_name())
     prefetched = getattr(evaluation, "_prefetched_objects_cache", {})
+    loaded = getattr(evaluation, "_rows_read_once", None)
     if accessor in prefetched:
-        return [
-            row
-            for row in prefetched[accessor]
-            if all(getattr(row, k) == v for k, v in where.items())
-        ]
-    return list(model._default_manager.filter(evaluation=evaluation, **where))
+        rows = prefetched[accessor]
+    elif loaded is not None:
+        if accessor not in loaded:
+            loaded[accessor] = list(model._default_manager.filter(evaluation=evaluation))
+        rows = loaded[accessor]
+    else:
+        return list(model._default_manager.filter(evaluation=evaluation, **where))
+    return [row for row in rows if all(getattr(row, k) == v for k, v in where.items())]
+
+
+@contextmanager
+def rows_read_once(evaluation: Evaluation) -> Iterator[None]:
+    """Inside the block, `rows_of` reads each table of the evaluation once.
+
+    The checks after a save read some tables several times (the funds tree for the rules, the
+    totals and the refreshed cells; each report chapter). Only for reads: rows loaded here are
+    shared, so nothing inside the block may change them.
+    """
+    if hasattr(evaluation, "_rows_read_once"):  # an enclosing block already reads once
+        yield
+        return
+    evaluation._rows_read_once = {}  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        del evaluation._rows_read_once  # type: ignore[attr-defined]
