@@ -13,6 +13,7 @@ from departments.roles import ALL_ROLES, Role
 from departments.tenancy import tenant_view
 from evaluations.models import ProjectEvaluation
 from evaluations.permissions import EDITABLE_STATES
+from evaluations.project_scoring import project_scoring
 from evaluations.sections import table_by_slug, tables_for
 from evaluations.selectors import evidence_by_section, section_versions
 from evaluations.services import project_create
@@ -28,7 +29,7 @@ class ProjectForm(forms.ModelForm):
 
 @tenant_view(*ALL_ROLES)
 def project_detail(request: HttpRequest, department: str, pk: int, project_pk: int) -> HttpResponse:
-    """One project's 项目支出绩效自评表, section by section."""
+    """One project's 项目支出绩效自评表, section by section, each with what the rubric computes."""
     evaluation = _evaluation(pk)
     project = get_object_or_404(ProjectEvaluation, pk=project_pk, evaluation=evaluation)
     sections = project_sections(evaluation, project)
@@ -48,6 +49,8 @@ def project_detail(request: HttpRequest, department: str, pk: int, project_pk: i
         "tables": tables_for(evaluation),
         "table": table_by_slug(TABLE.slug),
         "project": project,
+        # The same instance the sections score: the rubric engine runs once for the page.
+        "scoring": project_scoring(evaluation, project),
         "blocks": blocks,
         "editable": any(block["editable"] for block in blocks),
         "evidence_by_section": evidence_by_section(evaluation),

@@ -2,6 +2,7 @@
 autosaved like the others under keys such as "project.12.indicators"."""
 
 import copy
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation, ProjectEvaluation
+from evaluations.project_scoring import AMOUNTS, fresh_project_scoring, project_scoring
 from evaluations.sections import Section, Table, register_source, register_table
 from evaluations.tables.hunan import FUNDS_FIELDS, as_written, funds_values, sum_present
 from evaluations.tables.indicators import indicator_formset, indicator_values, save_indicators
@@ -22,7 +24,8 @@ SOURCES = [
     ("carryover", _("上年结转金额")),
     ("other", _("其它资金")),
 ]
-AMOUNTS = ["initial", "full_year", "executed"]
+# After a save of the funds, the rows or the total, every computed score of the project follows.
+SCORING_LIVE = "evaluations/projects/_scoring_live.html"
 SOURCE_FIELDS = [f"{source}_{amount}" for source, _label in SOURCES for amount in AMOUNTS]
 
 
@@ -52,6 +55,29 @@ def funds_by_source(project: ProjectEvaluation) -> dict[str, Any]:
         )
     ]
     return {**funds_values(project), "funds_by_source": rows, "funds_columns": columns}
+
+
+def funds_section_values(evaluation: Evaluation, project: ProjectEvaluation) -> dict[str, Any]:
+    """The funds values, with the 预算执行率 score the rules check taken from the rubric engine
+    (the model's hand-coded 分值 × 执行率 stays for the department-overall sheet only)."""
+    scoring = project_scoring(evaluation, project)
+    computed = scoring.funds_score_shown if scoring else None
+    return {**funds_by_source(project), "funds_score_computed": computed}
+
+
+def with_scoring(
+    form: Any, evaluation: Evaluation, project: ProjectEvaluation, *, bound: bool
+) -> Any:
+    """Give a project section's form its `scoring`, a callable the templates call only if shown.
+
+    An unbound form (the page) shares the project's scoring with the other sections; a bound
+    one (a save's response) reads the project afresh, as the save has just changed it.
+    """
+    if bound:
+        form.scoring = functools.cache(lambda: fresh_project_scoring(evaluation, project.pk))
+    else:
+        form.scoring = lambda: project_scoring(evaluation, project)
+    return form
 
 
 def project_sections(evaluation: Evaluation, project: ProjectEvaluation) -> list[Section]:
@@ -96,7 +122,7 @@ def project_sections(evaluation: Evaluation, project: ProjectEvaluation) -> list
             form = form_class(data, files, instance=copy.copy(project), prefix=prefix)
             for field in form.fields.values():
                 field.widget.attrs.setdefault("aria-label", str(field.label))
-            return form
+            return with_scoring(form, evaluation, project, bound=data is not None)
 
         return section(
             key,
@@ -121,8 +147,8 @@ def project_sections(evaluation: Evaluation, project: ProjectEvaluation) -> list
             _("项目资金"),
             [*SOURCE_FIELDS, *FUNDS_FIELDS],
             "evaluations/sections/_project_funds.html",
-            funds_by_source,
-            live_template="evaluations/sections/_project_funds_live.html",
+            lambda row: funds_section_values(evaluation, row),
+            live_template=SCORING_LIVE,
         ),
         part(
             "targets",
@@ -135,18 +161,23 @@ def project_sections(evaluation: Evaluation, project: ProjectEvaluation) -> list
             "indicators",
             _("绩效指标"),
             "evaluations/sections/_indicators.html",
-            build_form=lambda evaluation, data=None, files=None, *, prefix: indicator_formset(
-                evaluation, project, data, files, prefix=prefix
+            build_form=lambda evaluation, data=None, files=None, *, prefix: with_scoring(
+                indicator_formset(evaluation, project, data, files, prefix=prefix),
+                evaluation,
+                project,
+                bound=data is not None,
             ),
             save=lambda evaluation, formset: save_indicators(evaluation, project, formset),
             values=lambda evaluation: indicator_values(project.indicators.all()),
+            live_template=SCORING_LIVE,
         ),
         part(
             "total",
             _("总分"),
             ["total_weight", "total_score"],
-            "evaluations/sections/_grid.html",
+            "evaluations/projects/_total.html",
             lambda row: {"total_weight": row.total_weight, "total_score": row.total_score},
+            live_template=SCORING_LIVE,
         ),
     ]
 

@@ -233,6 +233,9 @@ def test_project_sections_save_through_the_generic_view(cast: Cast) -> None:
     assert f'value="1" id="{prefix}-version"' in body
     assert "93.75%" in body  # 300 / 320, re-rendered out of band
     assert "执行率填报为 100.00%，按全年执行数 ÷ 全年预算数计算为 93.75%。" in body
+    # The rubric engine's score, refreshed with the save: 10 × 93.75% = 9.375, shown 9.38.
+    assert "10 × 93.75% = 9.38 分" in body
+    assert "预算执行得分填报为 10.00，按分值 × 执行率计算为 9.38。" in body
     with in_scope_a(cast):
         project.refresh_from_db()
         assert project.budget_executed == Decimal(300)
