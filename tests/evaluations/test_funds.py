@@ -279,6 +279,7 @@ def test_autosave_stores_a_leaf_figure_and_refreshes_the_computed_cells(cast: Ca
         in (body)
     )
     assert 'id="funds-figures-table"' not in body  # the table itself is not swapped
+    assert "未保存" not in body  # a valid formset's errors, a list of empty dicts, are no error
 
 
 def test_autosave_adds_a_project_line_under_the_chosen_parent(cast: Cast) -> None:

@@ -160,7 +160,12 @@ def test_a_row_marked_for_deletion_goes_and_the_rest_renumber(hunan_cast: Cast) 
 
 def test_the_hunan_tables_render(hunan_cast: Cast) -> None:
     client = hunan_cast.client_for("filler_a")
-    for table, text in (("hunan-basic", "经费控制情况(万元)"), ("hunan-overall", "绩效指标")):
+    pages = (
+        ("hunan-basic", "经费控制情况(万元)"),
+        ("hunan-overall", "绩效指标"),
+        ("hunan-overall", 'id="hunan-overall-funds-computed"'),  # the rate, shown before a save
+    )
+    for table, text in pages:
         url = reverse(
             "department:evaluation_table",
             kwargs={
