@@ -8,7 +8,13 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from evaluations.models import Campaign, Evaluation, Evidence, SectionState
+from evaluations.models import (
+    Campaign,
+    Evaluation,
+    Evidence,
+    SectionState,
+    WarningExplanation,
+)
 from evaluations.sections import Section, scoped_sections, sections_for
 from evaluations.validation import Violation, validate
 from rubrics.metrics import METRICS, MetricValue
@@ -106,3 +112,41 @@ def evidence_by_section(evaluation: Evaluation) -> dict[str, list[Evidence]]:
     for item in Evidence.objects.filter(evaluation=evaluation):
         grouped.setdefault(item.section_key, []).append(item)
     return grouped
+
+
+ExplanationIndex = dict[tuple[str, str, str], WarningExplanation]
+
+
+def explanations_of(evaluation: Evaluation) -> ExplanationIndex:
+    """Every explanation of the evaluation's warnings by identity (rule, section, target), in one
+    query; those whose warning no longer fires are among them, and simply never looked up."""
+    return {
+        explanation.identity: explanation
+        for explanation in WarningExplanation.objects.filter(evaluation=evaluation)
+    }
+
+
+def explanation_for(
+    violation: Violation, explanations: ExplanationIndex
+) -> WarningExplanation | None:
+    """The explanation of a warning, if it has one (errors are not explained, they are fixed)."""
+    if violation.is_error:
+        return None
+    return explanations.get(violation.identity)
+
+
+def unexplained_among(
+    violations: Iterable[Violation], explanations: ExplanationIndex
+) -> list[Violation]:
+    """The warnings among `violations` that have no written explanation yet."""
+    return [
+        violation
+        for violation in violations
+        if not violation.is_error and violation.identity not in explanations
+    ]
+
+
+def unexplained_warnings(evaluation: Evaluation) -> list[Violation]:
+    """The evaluation's warnings that still need a written explanation before submission."""
+    violations = evaluation_violations(evaluation, evaluation_values(evaluation))
+    return unexplained_among(violations, explanations_of(evaluation))

@@ -9,8 +9,9 @@ from django.db import transaction
 from departments.roles import Role
 from departments.selectors import AnyUser
 from evaluations import excel
-from evaluations.models import Evaluation, ProjectEvaluation, SectionState
+from evaluations.models import Evaluation, ProjectEvaluation, SectionState, WarningExplanation
 from evaluations.sections import Section, forget_made_sections, section_for
+from evaluations.validation import Violation
 
 
 class SectionConflict(Exception):
@@ -130,3 +131,31 @@ def _gone(change: excel.Change) -> list[excel.Problem]:
             excel.gone_message(),
         )
     ]
+
+
+@transaction.atomic
+def warning_explain(
+    *, evaluation: Evaluation, warning: Violation, text: str, by: AnyUser
+) -> WarningExplanation | None:
+    """File (or replace) the written explanation (说明) of a warning the rules raise now.
+
+    Filed under the warning's identity, so it stays attached while the same rule fires on the
+    same target. A blank text removes the explanation and returns None. The caller checks that
+    `warning` is one of the evaluation's current warnings and that `by` may write.
+    """
+    if warning.is_error:
+        raise ValueError(f"{warning.code} is an error: errors are corrected, not explained.")
+    identity: dict[str, Any] = {
+        "evaluation": evaluation,
+        "code": warning.code,
+        "section": warning.section,
+        "target": warning.target,
+    }
+    text = text.strip()
+    if not text:
+        WarningExplanation.objects.filter(**identity).delete()
+        return None
+    explanation, _ = WarningExplanation.objects.update_or_create(
+        **identity, defaults={"text": text, "updated_by_id": by.pk}
+    )
+    return explanation

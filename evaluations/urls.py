@@ -1,6 +1,13 @@
 from django.urls import path
 
-from evaluations import api, evidence_views, excel_views, project_views, views
+from evaluations import (
+    api,
+    evidence_views,
+    excel_views,
+    explanation_views,
+    project_views,
+    views,
+)
 
 department_urls = [
     path("", views.department_home, name="home"),
@@ -14,6 +21,11 @@ department_urls = [
         "evaluations/<int:pk>/excel/import/",
         excel_views.evaluation_excel_import,
         name="evaluation_excel_import",
+    ),
+    path(
+        "evaluations/<int:pk>/explanations/",
+        explanation_views.warning_explanation,
+        name="warning_explanation",
     ),
     path("evaluations/<int:pk>/projects/new/", project_views.project_add, name="project_add"),
     path(

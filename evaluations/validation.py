@@ -5,12 +5,17 @@ over the values the sections provide (data-dictionary keys and table keys); a ru
 `for_each` runs once per row of a row collection, with the row's fields as names. Severity
 `error` blocks submission; `warning` needs a written explanation. Every violation is reported at
 once, with the section and field it points to.
+
+A violation's identity is its rule, section and `target`: the input a one-off rule checks, or
+for a row rule the row's `key` (else its label, e.g. the fund line's name), numbered when two
+rows share it. It stays the same across saves while the same rule fires on the same thing, so a
+filler's explanation of a warning (`evaluations.models.WarningExplanation`) stays attached.
 """
 
 import ast
 import operator
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -51,7 +56,7 @@ class Rule:
     def check(self, values: Mapping[str, Any]) -> list["Violation"]:
         raise NotImplementedError
 
-    def violation(self, *, anchor: str = "", **context: str) -> "Violation":
+    def violation(self, *, anchor: str = "", target: str = "", **context: str) -> "Violation":
         return Violation(
             code=self.code,
             severity=self.severity,
@@ -60,6 +65,7 @@ class Rule:
             message=self.message.format(
                 **{"left": "", "right": "", "op": "", "row": "", **context}
             ),
+            target=target or self.field,
         )
 
 
@@ -71,7 +77,7 @@ class RequiredRule(Rule):
 
     def check(self, values: Mapping[str, Any]) -> list["Violation"]:
         return [
-            self.violation(anchor=key, key=label_of(key))
+            self.violation(anchor=key, target=key, key=label_of(key))
             for key in self.keys
             if _blank(values.get(key))
         ]
@@ -90,8 +96,14 @@ class ComparisonRule(Rule):
         if self.for_each is None:
             return self._compare(values, {})
         found: list[Violation] = []
+        seen: dict[str, int] = {}
         for row in values.get(self.for_each) or ():
-            found += self._compare({**values, **row}, row)
+            for violation in self._compare({**values, **row}, row):
+                target = violation.target
+                seen[target] = seen.get(target, 0) + 1
+                if seen[target] > 1:  # two rows of one name: the second is "name#2"
+                    violation = replace(violation, target=f"{target}#{seen[target]}")
+                found.append(violation)
         return found
 
     def _compare(self, names: Mapping[str, Any], row: Mapping[str, Any]) -> list["Violation"]:
@@ -108,6 +120,7 @@ class ComparisonRule(Rule):
         return [
             self.violation(
                 anchor=anchor or row.get("anchor", ""),
+                target=_row_target(row, anchor),
                 left=_show(left),
                 right=_show(right),
                 op=symbol,
@@ -123,10 +136,28 @@ class Violation:
     section: str
     field: str  # the anchor of the input it points to
     message: str
+    target: str = ""  # what it is about, stable across saves (see the module's docstring)
 
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        """Rule, section and target: the key an explanation of this warning is filed under."""
+        return (self.code, self.section, self.target)
+
+
+def _row_target(row: Mapping[str, Any], anchor: str) -> str:
+    """A row's stable name: its `key` if the table gives one, else its label, else its anchor.
+
+    Labels name the thing (a fund line's name); anchors number the row, which shifts when rows
+    are added above it, so they are the last resort.
+    """
+    for name in ("key", "label"):
+        if row.get(name) not in (None, ""):
+            return str(row[name])
+    return anchor or str(row.get("anchor", ""))
 
 
 def _blank(value: Any) -> bool:

@@ -17,6 +17,7 @@ from evaluations.models.basic import (
     WorkCompletion,
 )
 from evaluations.models.campaigns import Campaign, Evaluation, ReportTemplate
+from evaluations.models.explanations import WarningExplanation
 from evaluations.models.funds import FundLine
 from evaluations.models.hunan import (
     HunanBasicData,
@@ -57,5 +58,6 @@ __all__ = [
     "Staffing",
     "TargetDeclaration",
     "UnitInfo",
+    "WarningExplanation",
     "WorkCompletion",
 ]

@@ -23,6 +23,7 @@ SAMPLE_KWARGS: dict[str, Callable[[Cast], dict[str, Any]]] = {
     "department-api:evaluation": lambda cast: {"pk": cast.evaluation_a.pk},
     "department-api:section": lambda cast: {"pk": cast.evaluation_a.pk, "key": "basic.staffing"},
     "department:project_add": lambda cast: {"pk": cast.evaluation_a.pk},
+    "department:warning_explanation": lambda cast: {"pk": cast.evaluation_a.pk},
     "department:evaluation_excel": lambda cast: {"pk": cast.evaluation_a.pk},
     "department:evaluation_excel_import": lambda cast: {"pk": cast.evaluation_a.pk},
     "department:project": lambda cast: {
