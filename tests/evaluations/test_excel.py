@@ -137,7 +137,12 @@ def demo(department: str, year: int) -> tuple[Evaluation, Client]:
     return evaluation, client
 
 
-DEMOS = [("湛江市商务局", 2019), ("湛江市商务局", 2017), ("岳阳市商务局", 2023)]
+DEMOS = [
+    ("湛江市商务局", 2019),
+    ("湛江市商务局", 2017),
+    ("岳阳市商务局", 2023),
+    ("江门市商务局", 2022),  # a project evaluation (seed 004)
+]
 
 
 @pytest.mark.parametrize(("department", "year"), DEMOS)
@@ -350,6 +355,50 @@ def test_a_formula_looking_text_stays_text_both_ways(cast: Cast) -> None:
         assert OverallTargets.objects.get().measures == HYPERLINK
     exported = openpyxl.load_workbook(io.BytesIO(download(client, evaluation)))
     assert exported[measures[0]][measures[1]].data_type == "s"
+
+
+@pytest.mark.parametrize(
+    "text", ["+86 759 3388123", "-SUM(1,2)", '+HYPERLINK("http://example.com/steal","点此")', "-"]
+)
+def test_a_text_starting_with_plus_or_minus_stays_text_and_a_negative_number_a_number(
+    cast: Cast, text: str
+) -> None:
+    client = cast.client_for("filler_a")
+    evaluation = cast.evaluation_a
+    with in_scope(evaluation):
+        FundLine.objects.create(
+            evaluation=evaluation, name="基本支出", remark=text, adjustment=Decimal("-12.5")
+        )
+        UnitInfo.objects.create(evaluation=evaluation, contact_phone=text)
+    data = download(client, evaluation)
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    remark = cell_of(data, evaluation, "funds.figures", "remark")
+    phone = cell_of(data, evaluation, "basic.unit", "contact_phone")
+    adjustment = cell_of(data, evaluation, "funds.figures", "adjustment")
+    for place in (remark, phone):
+        cell = workbook[place[0]][place[1]]
+        # Text, and marked so that Excel keeps it text when the user edits the cell.
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True), place
+    money = workbook[adjustment[0]][adjustment[1]]
+    assert money.value == pytest.approx(-12.5) and money.data_type == "n"
+    assert not money.quotePrefix
+    sheet_xml = b"".join(
+        zipfile.ZipFile(io.BytesIO(data)).read(name)
+        for name in zipfile.ZipFile(io.BytesIO(data)).namelist()
+        if name.startswith("xl/worksheets/")
+    )
+    assert b"<f>" not in sheet_xml and b"<f " not in sheet_xml
+    # Back in: the texts as typed, the negative amounts as numbers (one typed in as a number).
+    contact = cell_of(data, evaluation, "basic.unit", "contact_name")
+    data = set_cell(data, contact, f"{text}王五")
+    data = set_cell(data, cell_of(data, evaluation, "funds.figures", "budget_initial"), -3)
+    assert upload(client, evaluation, data).status_code == 302
+    with in_scope(evaluation):
+        assert list(FundLine.objects.values_list("remark", "adjustment", "budget_initial")) == [
+            (text, Decimal("-12.5"), Decimal(-3))
+        ]
+        unit = UnitInfo.objects.get()
+        assert (unit.contact_phone, unit.contact_name) == (text, f"{text}王五")
 
 
 def test_a_stale_export_is_refused_naming_the_section(cast: Cast) -> None:
