@@ -164,3 +164,15 @@ def funds_computed_oob(evaluation: Evaluation, prefix: str) -> SafeString:
     from evaluations.tables.funds import computed_oob_html
 
     return computed_oob_html(FundTree.of(evaluation), prefix)
+
+
+@register.simple_tag
+def scored_projects(evaluation: Evaluation) -> list[tuple[Any, Any]]:
+    """The evaluation's projects, each with its scoring (two queries whatever their number)."""
+    from evaluations.models import ProjectEvaluation
+    from evaluations.project_scoring import project_scoring
+
+    projects = ProjectEvaluation.objects.filter(evaluation=evaluation).prefetch_related(
+        "indicators"
+    )
+    return [(project, project_scoring(evaluation, project)) for project in projects]

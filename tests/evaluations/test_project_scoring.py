@@ -334,3 +334,29 @@ def test_the_projects_table_queries_do_not_grow_with_scored_projects(cast: Cast)
     for _n in range(3):
         project_with(cast.evaluation_a, [SHORT_ROW] * 5, budget_full_year=D(1), funds_score=D(1))
     assert queries() == one
+
+
+def test_the_projects_table_lists_each_projects_computed_and_claimed_totals(cast: Cast) -> None:
+    project_with(
+        cast.evaluation_a,
+        [SHORT_ROW],
+        name="广交会参展",
+        budget_full_year=D("4128.02"),
+        budget_executed=D("3995.49"),
+        funds_score=D("9.60"),
+        total_score=D(100),
+    )
+    url = reverse(
+        "department:evaluation_table",
+        kwargs={
+            "department": cast.department_a.slug,
+            "pk": cast.evaluation_a.pk,
+            "table": "projects",
+        },
+    )
+    body = cast.client_for("filler_a").get(url).content.decode()
+    row = body[body.index("广交会参展") : body.index("</tr>", body.index("广交会参展"))]
+    # 10 × 3995.49 ÷ 4128.02 = 9.68, plus 9 for 18 of ≥20 家 × 10: 18.68, provisional (差).
+    assert "18.68（差，暂定）" in row
+    assert "100.00" in row
+    assert "处与规则不符" in row
