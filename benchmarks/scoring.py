@@ -5,7 +5,7 @@
 1. the pure engine on 湛江市商务局 2019's inputs (`--repeat` times);
 2. one evaluation's scoring sheet, inputs gathered from the database;
 3. a campaign of `--departments` evaluations (copies of 湛江 2019 in as many departments),
-   rescored by `campaign_scorings` (rows prefetched for the whole campaign);
+   rescored by `campaign_scorings` (one query per table for the whole campaign);
 4. one evaluation's scoring sheet in that campaign (the campaign's aggregates cached).
 Uses a throw-away test database with the demo data.
 """

@@ -10,7 +10,9 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal, cast
 
 import yaml
@@ -76,7 +78,10 @@ class Rubric:
     default: bool = False
     nodes: tuple[Indicator, ...] = field(default=(), repr=False)
 
-    @property
+    # The derived views below are asked for on every scoring: worked out once per rubric (the
+    # rubric is immutable, so they never go stale).
+
+    @cached_property
     def leaves(self) -> tuple[Indicator, ...]:
         return tuple(node for node in self.nodes if node.is_leaf)
 
@@ -91,17 +96,27 @@ class Rubric:
         """The grade of a total (bands are checked on load to end at 0, so one always matches)."""
         return next(band.label for band in self.grades if total >= band.minimum)
 
-    def declared_nodes(self) -> dict[str, Indicator]:
+    def declared_nodes(self) -> Mapping[str, Indicator]:
         """一级指标 name of declared rows → the indicator that collects them."""
-        return {
-            name: node
-            for node in self.leaves
-            if isinstance(node.rule, DeclaredRowsRule)
-            for name in node.rule.level1
-        }
+        return self._declared_nodes
+
+    @cached_property
+    def _declared_nodes(self) -> Mapping[str, Indicator]:
+        return MappingProxyType(
+            {
+                name: node
+                for node in self.leaves
+                if isinstance(node.rule, DeclaredRowsRule)
+                for name in node.rule.level1
+            }
+        )
 
     def known_claim_keys(self) -> frozenset[str]:
         """Names and codes a claim may refer to."""
+        return self._known_claim_keys
+
+    @cached_property
+    def _known_claim_keys(self) -> frozenset[str]:
         nodes = (*self.nodes, *((self.adjustments,) if self.adjustments else ()))
         return frozenset(key for node in nodes for key in (node.name, node.code))
 

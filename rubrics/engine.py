@@ -2,21 +2,24 @@
 
 `score(rubric, inputs, claimed, verified)` recomputes every indicator from the inputs, checks the
 department's claimed scores against the rules and flags each difference. Missing inputs leave an
-item unscored with a warning; nothing here raises on bad data except `parse_request`.
+item unscored with a warning, and so do figures too extreme to compute with; nothing here raises
+on bad data except the request parsing (`load_request_json`, `parse_request`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation, Overflow
 from typing import Any, cast
 
 from rubrics.definition import Indicator, Rubric
 from rubrics.metrics import (
     INPUTS,
     MetricValue,
+    OutOfRange,
     as_decimal,
     label_of,
     percent,
@@ -42,6 +45,9 @@ REQUEST_KEYS = frozenset({"inputs", "claimed", "rubric", "source"})
 ROW_KEYS = frozenset(
     {"level1", "level2", "name", "target", "actual", "weight", "direction", "claimed", "verified"}
 )
+# What Decimal raises on numbers it cannot hold or round (not a zero denominator: rules decide
+# what that means, and any other error is a bug to see).
+BEYOND_RANGE = (OutOfRange, Overflow, InvalidOperation)
 
 
 class RequestError(ValueError):
@@ -232,7 +238,10 @@ class _Scoring:
         rule = cast(Rule, leaf.rule)  # load_rubric gives every leaf a rule
         claim, check = self._claim(leaf), self._check(leaf)
         judged = check.score if check.score is not None else claim.score
-        outcome = rule.evaluate(Context(weight=leaf.weight, inputs=self.inputs, judged=judged))
+        try:
+            outcome = rule.evaluate(Context(weight=leaf.weight, inputs=self.inputs, judged=judged))
+        except BEYOND_RANGE as error:
+            outcome = _beyond_range(error)
         return self._item(leaf, outcome, claim=claim, check=check, kind=rule.kind)
 
     def _item(
@@ -316,7 +325,10 @@ class _Scoring:
     ) -> ItemResult:
         claim, check = Claim(score=row.get("claimed")), Claim(score=row.get("verified"))
         judged = check.score if check.score is not None else claim.score
-        outcome = rule.score_row(row, judged=judged)
+        try:
+            outcome = rule.score_row(row, judged=judged)
+        except BEYOND_RANGE as error:
+            outcome = _beyond_range(error)
         group = " / ".join(str(row[key]) for key in ("level1", "level2") if row.get(key))
         return self._item(
             node,
@@ -488,6 +500,14 @@ class _Scoring:
         return stated, "；".join(flags) or None
 
 
+def _beyond_range(error: ArithmeticError) -> Outcome:
+    """An item whose numbers Decimal cannot hold (1 ÷ 1e-999999) is left unscored, and the
+    warning names the inputs at fault: a request is never refused for one extreme figure."""
+    if isinstance(error, OutOfRange):
+        return Outcome(None, f"{error}，无法计算")
+    return Outcome(None, "数值超出可计算的范围，无法计算")
+
+
 def _score_flags(outcome: Outcome, *, claim: Claim, check: Claim) -> list[str]:
     """Where the department's or the reviewer's score departs from the rule (or from each other)."""
     if outcome.score is None:
@@ -519,6 +539,19 @@ def _signed(value: Decimal) -> str:
 
 
 # --- request parsing ------------------------------------------------------------------------
+
+
+def load_request_json(text: str) -> Any:
+    """A request body as JSON with every non-integer number read as Decimal, never as a float:
+    「0.30000000000000001」 stays itself. The `score` command and the API both read this way."""
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as error:
+        raise RequestError(
+            f"输入不是合法的 JSON（第 {error.lineno} 行第 {error.colno} 列）：{error.msg}"
+        ) from error
+    except ValueError as error:  # an integer of thousands of digits, refused by Python itself
+        raise RequestError(f"输入不是合法的 JSON：{error}") from error
 
 
 def parse_request(data: Any) -> tuple[dict[str, Any], dict[str, Claim]]:
@@ -710,7 +743,11 @@ def _subtotal_dict(subtotal: Subtotal) -> dict[str, Any]:
         "claimed": _number(subtotal.claimed),
         "flag": subtotal.flag,
         "explanation": subtotal.explanation or None,
-        "display": {"score": points_fixed(subtotal.score)},
+        "display": {
+            "weight": points(subtotal.weight),
+            "score": points_fixed(subtotal.score),
+            "claimed": _display_points(subtotal.claimed),
+        },
     }
 
 

@@ -116,6 +116,15 @@ _PRETTY = {"/": "÷", "*": "×", "<=": "≤", ">=": "≥", "==": "=", "!=": "≠
 _RENDER_TOKEN = re.compile(r"<=|>=|==|!=|[A-Za-z_]\w*|[/*]")
 
 
+class OutOfRange(ArithmeticError):
+    """Inputs so large or so small that a formula's result cannot be computed or shown."""
+
+    def __init__(self, names: Collection[str]) -> None:
+        self.names = tuple(names)
+        labels = "、".join(label_of(name) for name in self.names)
+        super().__init__(f"{labels}的数值超出可计算的范围")
+
+
 class FormulaError(ValueError):
     """A formula that does not parse, uses a name nobody supplies, or calls a forbidden function."""
 
@@ -157,6 +166,8 @@ class Formula:
     node: ast.stmt
     names: tuple[str, ...]
     canonical: str
+    # `canonical` cut at its names, operators already pretty: (text, name, text, name, …, text).
+    pieces: tuple[str, ...]
 
     @classmethod
     def parse(cls, text: str, *, known: Collection[str] = NUMERIC_INPUTS) -> Formula:
@@ -170,11 +181,13 @@ class Formula:
         if len(module.body) != 1 or not isinstance(module.body[0], ast.Expr):
             raise FormulaError(f"公式「{text}」必须是单个表达式")
         names = _check_nodes(module, text=text, known=known)
+        canonical = ast.unparse(module.body[0])
         return cls(
             text=text,
             node=module.body[0],
             names=tuple(sorted(names)),
-            canonical=ast.unparse(module.body[0]),
+            canonical=canonical,
+            pieces=_pieces(canonical, names),
         )
 
     def evaluate(self, values: Mapping[str, Any]) -> Any:
@@ -191,16 +204,33 @@ class Formula:
             return None
 
     def render(self, values: Mapping[str, Any]) -> str:
-        """The formula with numbers in place of names, e.g. 「4165.93 ÷ (75.87 + 4186.81)」."""
+        """The formula with numbers in place of names, e.g. 「4165.93 ÷ (75.87 + 4186.81)」.
 
-        def replace(match: re.Match[str]) -> str:
-            token = match.group(0)
-            if token in self.names:
-                value = values.get(token)
-                return plain(value) if isinstance(value, Decimal) else "？"
-            return _PRETTY.get(token, token)
+        Numbers are written as people write them (`written`), whatever precision they were
+        stored with, so the page and the `score` command show the same working.
+        """
+        parts = list(self.pieces)
+        for index in range(1, len(parts), 2):
+            value = values.get(parts[index])
+            parts[index] = written(value) if isinstance(value, Decimal) else "？"
+        return "".join(parts)
 
-        return _RENDER_TOKEN.sub(replace, self.canonical).replace(" - ", " − ")
+
+def _pieces(canonical: str, names: Collection[str]) -> tuple[str, ...]:
+    """Cut a formula at its input names once, so rendering it is only a join."""
+    pieces, text, start = [], [], 0
+    for match in _RENDER_TOKEN.finditer(canonical):
+        token = match.group(0)
+        text.append(canonical[start : match.start()])
+        start = match.end()
+        if token in names:
+            pieces += ["".join(text).replace(" - ", " − "), token]
+            text = []
+        else:
+            text.append(_PRETTY.get(token, token))
+    text.append(canonical[start:])
+    pieces.append("".join(text).replace(" - ", " − "))
+    return tuple(pieces)
 
 
 def _check_nodes(module: ast.Module, *, text: str, known: Collection[str]) -> set[str]:
@@ -257,11 +287,19 @@ class Metric:
         shown = self.formula.render(inputs)
         try:
             value = self.formula.evaluate(inputs)
-        except (ZeroDivisionError, InvalidOperation):
+        except (ZeroDivisionError, InvalidOperation):  # 0 ÷ 0 signals InvalidOperation
             return MetricValue(self.key, self.label, None, (), f"{shown}：分母为 0，无法计算")
         except (InvalidExpression, TypeError) as error:
             raise FormulaError(f"公式「{self.formula.text}」无法计算：{error}") from error
-        return MetricValue(self.key, self.label, value, (), f"{shown} = {percent(value)}")
+        except ArithmeticError as error:  # Overflow: 1 ÷ 1e-999999 has no Decimal
+            raise OutOfRange(self.formula.names) from error
+        return MetricValue(self.key, self.label, value, (), f"{shown} = {self._percent(value)}")
+
+    def _percent(self, value: Decimal) -> str:
+        try:
+            return percent(value)
+        except InvalidOperation as error:  # more digits than Decimal's precision can round
+            raise OutOfRange(self.formula.names) from error
 
 
 def _metric(key: str, label: str, formula: str) -> Metric:
@@ -318,24 +356,46 @@ def compute_metric(key: str, inputs: Mapping[str, Any]) -> MetricValue:
     return METRICS[key].compute(inputs)
 
 
+# No amount, count or score of a self-evaluation comes near this (money columns stop at 10^12
+# 万元); far larger numbers (1e999999) would overflow Decimal arithmetic instead of being scored.
+MAGNITUDE_LIMIT = Decimal("1e15")
+
+
 def as_decimal(value: Any) -> Decimal:
-    """A JSON or YAML number (or numeric string) as Decimal; ValueError for anything else."""
+    """A JSON or YAML number (or numeric string) as Decimal; ValueError for anything else,
+    including numbers too large to compute with."""
     if isinstance(value, bool) or value is None:
         raise ValueError(f"「{value}」不是数字")
     if isinstance(value, Decimal):
-        return value
-    try:
-        number = Decimal(str(value).strip().replace(",", ""))
-    except InvalidOperation as error:
-        raise ValueError(f"「{value}」不是数字") from error
+        number = value
+    else:
+        try:
+            number = Decimal(str(value).strip().replace(",", ""))
+        except InvalidOperation as error:
+            raise ValueError(f"「{value}」不是数字") from error
     if not number.is_finite():
         raise ValueError(f"「{value}」不是有限的数字")
+    if number.copy_abs() >= MAGNITUDE_LIMIT:
+        raise ValueError(f"「{_brief(value)}」超出可计算的范围（绝对值须小于 10^15）")
     return number
 
 
+def _brief(value: Any) -> str:
+    """A value for a message: an input of a thousand digits is not repeated whole."""
+    text = str(value)
+    return text if len(text) <= 40 else f"{text[:20]}…{text[-8:]}"
+
+
 def plain(value: Decimal) -> str:
-    """A Decimal as written, without exponent: Decimal('1E+2') → '100'."""
+    """A Decimal exactly as held, without exponent: Decimal('1E+2') → '100' (the JSON numbers)."""
     return format(value, "f")
+
+
+def written(value: Decimal) -> str:
+    """A number in an explanation, as people write it: its value without the zeros a database
+    column pads it with (4165.9300 → 4165.93, 55.00 → 55, 613.0894 stays), never an exponent."""
+    text = format(value, "f")  # exact: no rounding to the context's precision, unlike normalize()
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def points(value: Decimal) -> str:

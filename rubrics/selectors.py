@@ -1,4 +1,4 @@
-"""Reads of rubric rows: the latest version of a rubric, the rubric a campaign scores with."""
+"""Reads of rubric rows: the latest version of a rubric, the rubrics a campaign defaults to."""
 
 from rubrics.definition import Rubric as RubricDefinition
 from rubrics.definition import RubricError
@@ -23,3 +23,15 @@ def latest_rubric(rubric_id: str) -> Rubric:
 
 def latest_definition(rubric_id: str) -> RubricDefinition:
     return latest_rubric(rubric_id).definition()
+
+
+def default_rubric_ids(table_set: str) -> dict[str, str]:
+    """Campaign field → the library rubric it defaults to for this table set.
+
+    A project_only campaign has no department rubric; every table set has a project rubric, the
+    national framework (财预〔2020〕10号) unless the table set has its own.
+    """
+    found = {"project_rubric": DEFAULT_PROJECT_RUBRICS.get(table_set, NATIONAL_PROJECT_RUBRIC)}
+    if table_set in DEFAULT_DEPARTMENT_RUBRICS:
+        found["rubric"] = DEFAULT_DEPARTMENT_RUBRICS[table_set]
+    return found

@@ -1,11 +1,16 @@
 """Writes of rubric rows."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from rubrics.library_files import library_files
 from rubrics.models import Rubric
+from rubrics.selectors import default_rubric_ids
+
+if TYPE_CHECKING:
+    from evaluations.models import Campaign
 
 
 @dataclass(frozen=True)
@@ -35,3 +40,25 @@ def rubric_library_sync() -> list[SyncChange]:
         row.save()
         changes.append(SyncChange(rubric_id, row.version, action))
     return changes
+
+
+def campaign_rubrics_pin(campaign: "Campaign") -> list[str]:
+    """Record on a campaign the rubric versions it scores with where it names none: the latest
+    versions of its table set's defaults. Returns the fields it filled.
+
+    A recorded rubric is in use, so the library can no longer change it in place: a later change
+    becomes a new version and this campaign's scores stay as they were. Without the library
+    loaded (a database being built) nothing is filled; the next scoring pins it.
+    """
+    filled = {}
+    for field, rubric_id in default_rubric_ids(campaign.table_set).items():
+        if getattr(campaign, f"{field}_id") is not None:
+            continue
+        row = Rubric.objects.filter(rubric_id=rubric_id).order_by("-version").first()
+        if row is not None:
+            setattr(campaign, field, row)
+            filled[field] = row
+    if filled and campaign.pk is not None:
+        # An update rather than save(): no second round of save signals, and no scope needed.
+        type(campaign)._base_manager.filter(pk=campaign.pk).update(**filled)
+    return list(filled)

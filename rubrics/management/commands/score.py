@@ -1,6 +1,5 @@
 import json
 import sys
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -8,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rubrics.api import dry_run
 from rubrics.definition import RubricError
-from rubrics.engine import RequestError
+from rubrics.engine import RequestError, load_request_json
 
 
 class Command(BaseCommand):
@@ -33,14 +32,11 @@ class Command(BaseCommand):
     def _read(self, name: str) -> Any:
         try:
             text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
-            return json.loads(text, parse_float=Decimal)
-        except OSError as error:
+            return load_request_json(text)
+        except (OSError, UnicodeDecodeError) as error:
             raise CommandError(f"无法读取输入文件：{error}", returncode=2) from error
-        except json.JSONDecodeError as error:
-            raise CommandError(
-                f"输入不是合法的 JSON（第 {error.lineno} 行第 {error.colno} 列）：{error.msg}",
-                returncode=2,
-            ) from error
+        except RequestError as error:
+            raise CommandError(str(error), returncode=2) from error
 
 
 def render_table(result: dict[str, Any]) -> str:
@@ -58,6 +54,7 @@ def render_table(result: dict[str, Any]) -> str:
             f"{_n(shown['score']):>8}{_n(shown['claimed']):>8}  {item['flag'] or ''}"
         )
         lines.append(f"{'':8}{item['explanation']}")
+    lines += _subtotal_lines(result["subtotals"])
     totals = result["display"]
     lines += [
         "-" * 88,
@@ -67,6 +64,23 @@ def render_table(result: dict[str, Any]) -> str:
         lines.append(f"标记：{result['total_flag']}")
     lines += [f"警告：{warning}" for warning in result["warnings"]]
     return "\n".join(lines)
+
+
+def _subtotal_lines(subtotals: list[dict[str, Any]]) -> list[str]:
+    """一级指标小计, laid out like the items: computed, claimed, and the flag where they differ."""
+    lines = ["-" * 88, "一级指标小计"]
+    for subtotal in subtotals:
+        if subtotal["level"] != 1:
+            continue
+        shown = subtotal["display"]
+        provisional = "" if subtotal["complete"] else "（未完成）"
+        lines.append(
+            f"{subtotal['code']:<8}{subtotal['name'][:18]:<20}{shown['weight']:>6}{'':>10}"
+            f"{shown['score']:>8}{_n(shown['claimed']):>8}  {subtotal['flag'] or ''}{provisional}"
+        )
+        if subtotal["explanation"]:
+            lines.append(f"{'':8}{subtotal['explanation']}")
+    return lines
 
 
 def _n(value: Any) -> str:
