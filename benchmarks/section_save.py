@@ -1,6 +1,6 @@
 """Autosave of a section through the whole stack (middleware, form, version check, checks panel).
 
-    .venv/bin/python benchmarks/section_save.py [--saves 1000] [--only funds.figures]
+    .venv/bin/python benchmarks/section_save.py [--saves 1000] [--only funds.figures] [--default-gc]
     PROFILE=cumulative .venv/bin/python benchmarks/section_save.py --saves 100   # with cProfile
 
 Saves 湛江市商务局 2019's 人员情况 (a small form) and its 财政资金情况表 figures (24 lines), each
@@ -25,19 +25,22 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--saves", type=int, default=1000)
     parser.add_argument("--only", help="one section key, e.g. funds.figures")
+    parser.add_argument(
+        "--default-gc", action="store_true", help="without config/heap.py's collector settings"
+    )
     args = parser.parse_args()
-    saves = args.saves
     with benchmark_database():
-        run(saves, args.only)
+        run(args.saves, args.only, default_gc=args.default_gc)
 
 
-def run(saves: int, only: str | None = None) -> None:
+def run(saves: int, only: str | None = None, *, default_gc: bool = False) -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
     from django_scopes import scope, scopes_disabled
 
+    from config.heap import settle_heap
     from departments.models import DepartmentMembership
     from evaluations.models import Evaluation
     from evaluations.sections import section_for
@@ -50,7 +53,7 @@ def run(saves: int, only: str | None = None) -> None:
         filler = DepartmentMembership.objects.get(
             department=evaluation.department, role="filler"
         ).user
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")  # a host ALLOWED_HOSTS has by default
     client.force_login(filler)
 
     def tenant() -> object:
@@ -78,6 +81,8 @@ def run(saves: int, only: str | None = None) -> None:
         body = urlencode({**data, "based_on": str(version)})
         return client.post(url, body, content_type=FORM_ENCODED, HTTP_HX_REQUEST="true")
 
+    if not default_gc:
+        settle_heap()  # as config/wsgi.py does before serving
     timings: dict[str, list[float]] = {key: [] for key in payloads}
     queries: dict[str, int] = {}
     profiler = cProfile.Profile() if os.environ.get("PROFILE") else None
@@ -102,8 +107,9 @@ def run(saves: int, only: str | None = None) -> None:
         profiler.disable()
         pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE", "cumulative")).print_stats(45)
     print(describe_machine())
+    heap = "CPython's default gc" if default_gc else "heap settled as in config/heap.py"
     for key, seconds in timings.items():
-        print(summary(f"save {key}", seconds) + f" queries={queries[key]}")
+        print(summary(f"save {key} ({heap})", seconds) + f" queries={queries[key]}")
 
 
 def _payload(form: Any) -> dict[str, str]:
