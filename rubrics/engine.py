@@ -466,13 +466,31 @@ class _Scoring:
     def _subtotal(self, node: Indicator, value: Decimal, complete: bool, note: str) -> Subtotal:
         claim = self._claim(node).score
         flag = None
-        if claim is not None and not complete:
+        ceiling = min(value + self._unscored_weight(node), node.weight)
+        if claim is not None and not complete and claim > ceiling:
+            flag = (
+                f"自评小计 {points(claim)} 分，超过可能的最高分 {points(ceiling)} 分"
+                f"（已计算 {points(value)} 分，未评分指标按满分计）"
+            )
+        elif claim is not None and not complete:
             flag = f"部分下级指标未评分，自评小计 {points(claim)} 分无法核实"
         elif claim is not None and not same_points(claim, value):
             flag = f"自评小计 {points(claim)} 分，按规则计算为 {points(value)} 分"
         return Subtotal(
             node.code, node.name, node.level, node.weight, value, complete, claim, flag, note
         )
+
+    def _unscored_weight(self, node: Indicator) -> Decimal:
+        """The points still open under `node`: the weights of what could not be scored."""
+        if node.is_leaf and not isinstance(node.rule, DeclaredRowsRule):
+            scores = [item.score for item in self.items.get(node.code, [])]
+            return ZERO if scores and scores[0] is not None else node.weight
+        if node.is_leaf:
+            rows = self.items.get(node.code, [])
+            if not rows:
+                return node.weight
+            return sum((row.weight or ZERO for row in rows if row.score is None), ZERO)
+        return sum((self._unscored_weight(child) for child in node.children), ZERO)
 
     def _total(self, tree_sum: Decimal, bonus: Decimal, penalty: Decimal) -> tuple[Decimal, str]:
         raw = tree_sum + bonus - penalty

@@ -157,7 +157,12 @@ def test_it_totals_what_can_be_computed(zhanjiang: Result) -> None:
     assert zhanjiang.total == expected
     assert shown(zhanjiang.total) == "89.19"
     assert zhanjiang.grade == "良"
-    assert zhanjiang.subtotal("预算执行情况").flag == "部分下级指标未评分，自评小计 39 分无法核实"
+    # 2.1.3 (4) and 2.3.2 (3) are unscored: even at full marks the subtotal is 31.19 + 7 = 38.19.
+    assert zhanjiang.subtotal("预算执行情况").flag == (
+        "自评小计 39 分，超过可能的最高分 38.19 分（已计算 31.19 分，未评分指标按满分计）"
+    )
+    # 3.2.2 and 3.2.3 are unscored, 1 point each: a claim of 10 may still be right.
+    assert zhanjiang.subtotal("预算监督情况").flag == "部分下级指标未评分，自评小计 10 分无法核实"
     assert zhanjiang.subtotal("预算编制情况").score == 20
     assert zhanjiang.subtotal("预算编制情况").flag is None
 
