@@ -15,9 +15,9 @@ from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 from jsonschema import Draft202012Validator
 
-from evaluations import api
+from evaluations import api_schema
 from evaluations import sections as section_registry
-from evaluations.api import component_of
+from evaluations.api_schema import component_of
 from evaluations.models import Evaluation
 from evaluations.sections import scoped_sections, sections_for
 from tests.conftest import Cast
@@ -266,7 +266,7 @@ def test_without_a_database_the_schema_still_generates_leaving_the_sections_out(
     def unreachable(language: str | None) -> list[Any]:
         raise OperationalError("failed to resolve host 'db.example.gov.cn'")
 
-    monkeypatch.setattr(api, "_section_components", unreachable)
+    monkeypatch.setattr(api_schema, "_section_components", unreachable)
     output = tmp_path / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(output))
     schema = yaml.safe_load(output.read_text(encoding="utf-8"))
