@@ -6,7 +6,7 @@ the same optimistic version check and the same rules as the browser, so the API 
 anything the forms would refuse. URLs live under the tenant (`/api/d/<department>/…`).
 
 The OpenAPI schema documents every section's `data` as its own component, generated from the
-section's form (`section_components`): the fields' names, types and Chinese labels.
+section's form: see `api_schema.py`.
 """
 
 from typing import Any
