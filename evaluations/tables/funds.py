@@ -127,7 +127,8 @@ class Cell:
     def _figure(self, oob: str) -> SafeString:
         stated = ""
         if self.stated is not None:
-            stated = f'<small class="stated">{escape(str(_("上报")))} {money(self.stated)}</small>'
+            word = escape(str(_("上报")))  # outside the f-string, where makemessages finds it
+            stated = f'<small class="stated">{word} {money(self.stated)}</small>'
         return mark_safe(  # noqa: S308 - ids, figures and a translated word, escaped
             f'<span id="{escape(self.dom_id)}" class="figure"{oob}>{money(self.value)}{stated}</span>'
         )

@@ -105,17 +105,18 @@ def warning_explanation(violation: Violation, notes: WarningNotes) -> SafeString
         return SafeString("")
     explanation = explanation_for(violation, notes.explanations)
     text = escape(explanation.text) if explanation else ""
+    # Translated words outside the f-strings: makemessages does not look inside them.
     if explanation:
-        shown = (
-            f'<p class="explanation"><span class="badge explained">{escape(_("已说明"))}</span> '
-            f"{text}</p>"
-        )
+        badge = escape(_("已说明"))
+        shown = f'<p class="explanation"><span class="badge explained">{badge}</span> {text}</p>'
     else:
-        shown = f'<p class="explanation missing">{escape(_("未说明"))}</p>'
+        missing = escape(_("未说明"))
+        shown = f'<p class="explanation missing">{missing}</p>'
     if not notes.can_write:
         return mark_safe(shown)  # noqa: S308 (every part escaped above)
     summary = _("修改说明") if explanation else _("填写说明")
     label = _("说明（留空则删除）") if explanation else _("说明")
+    button = _("保存说明")
     return mark_safe(  # noqa: S308 (every part escaped here or in WarningNotes.form_start)
         f'{shown}<details class="explain"><summary>{escape(summary)}</summary>'
         f"{notes.form_start}"
@@ -124,5 +125,5 @@ def warning_explanation(violation: Violation, notes: WarningNotes) -> SafeString
         f'<input type="hidden" name="target" value="{escape(violation.target)}">'
         f"<label>{escape(label)}"
         f'<textarea name="text" rows="2" maxlength="{EXPLANATION_MAX_LENGTH}">{text}</textarea>'
-        f'</label><button type="submit">{escape(_("保存说明"))}</button></form></details>'
+        f'</label><button type="submit">{escape(button)}</button></form></details>'
     )
