@@ -214,6 +214,9 @@ class WorkCompletion(EvaluationPart):
     government_inspection_score = models.DecimalField(
         _("政府督查得分"), max_digits=6, decimal_places=2, null=True, blank=True
     )
+    # The counts the scoring sheet's 重点工作完成率 divides (seed 001 gives only 督查得分 and a rate).
+    key_tasks_total = count_field(_("重点工作总数"))
+    key_tasks_done = count_field(_("重点工作实际完成数"))
     key_work_rate_stated = percent_field(_("重点工作完成率（填报）"))
     key_work_shortfall = text_field(_("重点工作未完成目标原因"))
     targets_planned = count_field(_("整体绩效目标计划数"))

@@ -228,6 +228,7 @@ basic_section(
 )
 
 WORK_RATES = (
+    ("key_work", "key_tasks_done", "key_tasks_total"),
     ("targets", "targets_achieved", "targets_planned"),
     ("project_targets", "project_targets_achieved", "project_targets_planned"),
     ("projects", "projects_on_time", "projects_planned"),
@@ -235,7 +236,7 @@ WORK_RATES = (
 
 
 def work_values(row: WorkCompletion) -> Mapping[str, Any]:
-    found: dict[str, Any] = {"key_work_rate_stated_pct": as_percent(row.key_work_rate_stated)}
+    found: dict[str, Any] = {}
     for stem, done, planned in WORK_RATES:
         found[f"{stem}_rate_stated_pct"] = as_percent(getattr(row, f"{stem}_rate_stated"))
         found[f"{stem}_rate_computed_pct"] = computed_percent(
@@ -249,6 +250,7 @@ basic_section(
     _("工作（含项目）完成情况"),
     WorkCompletion,
     units={
+        **{name: GE for name in ("key_tasks_total", "key_tasks_done")},
         **{name: GE for name in ("targets_planned", "targets_achieved")},
         **{name: GE for name in ("project_targets_planned", "project_targets_achieved")},
         **{name: GE for name in ("projects_planned", "projects_on_time")},

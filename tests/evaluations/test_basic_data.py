@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from evaluations.selectors import evaluation_metrics
 from tests.conftest import Cast
 from tests.evaluations.helpers_tables import messages_of, save, table_url, values_of
 
@@ -236,3 +237,26 @@ def test_disclosures_are_the_data_dictionarys_list(cast: Cast) -> None:
         "published_on": date(2019, 6, 21),
         "url": "https://zhanjiang.gov.cn/ziswj/",
     }
+
+
+def test_key_task_counts_give_the_completion_rate_and_its_checks(cast: Cast) -> None:
+    response = save(
+        cast,
+        "basic.work",
+        {
+            "basic-work-key_tasks_total": "12",
+            "basic-work-key_tasks_done": "11",
+            "basic-work-key_work_rate_stated": "100",
+        },
+    )
+    assert "91.67%" in response.content.decode()  # 重点工作完成率（计算）, live
+    metrics = {metric.key: metric for metric in evaluation_metrics(values_of(cast))}
+    assert metrics["key_task_completion_rate"].value == Decimal(11) / Decimal(12)
+    found = messages_of(cast)
+    assert "填报的重点工作完成率 100.00% 与按实际完成数 ÷ 重点工作总数计算的 91.67% 不符。" in found
+    save(
+        cast,
+        "basic.work",
+        {"based_on": "1", "basic-work-key_tasks_total": "12", "basic-work-key_tasks_done": "13"},
+    )
+    assert "重点工作实际完成数 13 个多于重点工作总数 12 个。" in messages_of(cast)

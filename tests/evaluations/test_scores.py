@@ -317,3 +317,15 @@ def queries_to_rescore(cast: Cast, count: int) -> int:
 
 def test_rescoring_a_campaign_takes_as_many_queries_for_6_evaluations_as_for_2(cast: Cast) -> None:
     assert queries_to_rescore(cast, 2) == queries_to_rescore(cast, 6)
+
+
+def test_key_task_counts_score_the_key_work_indicator(cast: Cast) -> None:
+    client = cast.client_for("filler_a")
+    data = {"based_on": "0", "basic-work-key_tasks_total": "12", "basic-work-key_tasks_done": "11"}
+    assert client.post(save_url(cast, "basic.work"), data, **HTMX).status_code == 200
+    with scope(jurisdiction=cast.bureau.pk, department=cast.department_a.pk):
+        computed = evaluation_scoring(Evaluation.objects.get(pk=cast.evaluation_a.pk))
+    assert computed is not None
+    (item,) = [item for item in computed[1].items if item.code == "4.2.1"]
+    assert item.score == 3 * Decimal(11) / Decimal(12)  # 重点工作完成率 × 3
+    assert "11 ÷ 12 = 91.67%" in item.explanation
