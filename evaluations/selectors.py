@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 
 from evaluations.models import (
@@ -15,6 +16,7 @@ from evaluations.models import (
     SectionState,
     WarningExplanation,
 )
+from evaluations.models.parts import part_accessors
 from evaluations.sections import Section, scoped_sections, sections_for
 from evaluations.validation import Violation, validate
 from rubrics.metrics import METRICS, MetricValue
@@ -31,6 +33,23 @@ def campaigns_with_progress() -> QuerySet[Campaign]:
         evaluation_count=Count("evaluations"),
         submitted_count=Count("evaluations", filter=~Q(evaluations__state=Evaluation.State.DRAFT)),
     )
+
+
+def evaluation_with_parts(*, pk: int) -> Evaluation | None:
+    """The evaluation with its campaign, department and every one-row part, in one query.
+
+    That query joins some twenty tables, each on a unique evaluation id, so the written order is
+    as good as any; PostgreSQL would still search join orders (13.7 → 9.4 ms for the query, side
+    by side). `SET LOCAL` keeps the written order for this short transaction only; inside a
+    caller's transaction the setting would outlive the query, so it is left alone there.
+    """
+    query = Evaluation.objects.select_related("campaign", "department", *part_accessors())
+    if connection.in_atomic_block:
+        return query.filter(pk=pk).first()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL join_collapse_limit = 1")
+        return query.filter(pk=pk).first()
 
 
 def evaluation_values(evaluation: Evaluation) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from departments.roles import ALL_ROLES, Role
 from departments.tenancy import tenant_view
 from evaluations.forms_diff import form_differences
 from evaluations.models import Campaign, Evaluation
-from evaluations.models.parts import part_accessors, rows_read_once
+from evaluations.models.parts import rows_read_once
 from evaluations.permissions import EDITABLE_STATES
 from evaluations.sections import (
     Section,
@@ -28,6 +28,7 @@ from evaluations.selectors import (
     evaluation_metrics,
     evaluation_values,
     evaluation_violations,
+    evaluation_with_parts,
     evaluations_of_department,
     evidence_by_section,
     section_versions,
@@ -44,9 +45,10 @@ def department_home(request: HttpRequest, department: str) -> HttpResponse:
 
 
 def _evaluation(pk: int) -> Evaluation:
-    """The evaluation with its campaign, department and every one-row part, in one query."""
-    related = ("campaign", "department", *part_accessors())
-    return get_object_or_404(Evaluation.objects.select_related(*related), pk=pk)
+    evaluation = evaluation_with_parts(pk=pk)
+    if evaluation is None:
+        raise Http404
+    return evaluation
 
 
 def _checks_context(evaluation: Evaluation) -> dict[str, Any]:
