@@ -38,7 +38,23 @@ def benchmark_database() -> Iterator[None]:
 
 def describe_machine() -> str:
     cpus = os.cpu_count()
-    return f"{platform.platform()} · Python {platform.python_version()} · {cpus} CPU"
+    return (
+        f"{platform.platform()} · Python {platform.python_version()} · {cpus} CPU · "
+        f"reference loop {reference_loop_ms():.2f} ms"
+    )
+
+
+def reference_loop_ms() -> float:
+    """A fixed pure-Python workload, timed: these VMs' speed drifts (×1.5 in an afternoon), and
+    figures from two runs compare only alongside this one."""
+    import time
+
+    timings = []
+    for _ in range(21):
+        start = time.perf_counter()
+        sum(number * number for number in range(100_000))
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings) * 1000
 
 
 def summary(label: str, seconds: list[float]) -> str:
