@@ -2,7 +2,9 @@
 
 from typing import Any
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_scopes import scope
 
@@ -49,3 +51,11 @@ def rows(prefix: str, lines: list[dict[str, str]], *, initial: int = 0) -> dict[
     for index, line in enumerate(lines):
         data.update({f"{prefix}-{index}-{name}": value for name, value in line.items()})
     return data
+
+
+def page_queries(client: Client, url: str) -> int:
+    """The queries of one GET of `url`, after a first GET has warmed the session."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)

@@ -5,8 +5,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
@@ -22,6 +20,7 @@ from evaluations.models import (
 )
 from evaluations.selectors import evaluation_values, evaluation_violations
 from tests.conftest import Cast
+from tests.evaluations.helpers_tables import page_queries
 from tests.factories import (
     CampaignFactory,
     EvaluationFactory,
@@ -336,13 +335,10 @@ def test_the_project_page_queries_do_not_grow_with_its_rows(cast: Cast) -> None:
                 )
                 for n in range(rows)
             )
-        client = cast.client_for("filler_a")
-        client.get(project_url(cast, project))  # warm the session
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(project_url(cast, project)).status_code == 200
+        count = page_queries(cast.client_for("filler_a"), project_url(cast, project))
         with scopes_disabled():
             project.delete()
-        return len(captured)
+        return count
 
     assert queries_with(5) == queries_with(50)
 
@@ -354,17 +350,11 @@ def test_the_overview_queries_do_not_grow_with_the_projects(cast: Cast) -> None:
     )
     client = cast.client_for("filler_a")
 
-    def queries() -> int:
-        client.get(url)
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(url).status_code == 200
-        return len(captured)
-
     project_of(cast.evaluation_a)
-    one = queries()
+    one = page_queries(client, url)
     for _n in range(4):
         project_of(cast.evaluation_a)
-    assert queries() == one
+    assert page_queries(client, url) == one
 
 
 # The seeds as published: what the checks panel says about them.

@@ -4,8 +4,6 @@ gathered from the rows, the seeds' figures recomputed by hand, and the page that
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
@@ -18,6 +16,7 @@ from evaluations.project_scoring import (
 )
 from rubrics.selectors import latest_rubric
 from tests.conftest import Cast
+from tests.evaluations.helpers_tables import page_queries
 from tests.evaluations.test_hunan_projects import (
     HTMX,
     indicator_post,
@@ -300,14 +299,12 @@ def test_the_project_page_queries_do_not_grow_with_its_rows(cast: Cast) -> None:
     def queries_with(count: int) -> int:
         rows = [{**SHORT_ROW, "name": f"指标{n}", "weight": D(1)} for n in range(count)]
         project = project_with(cast.evaluation_a, rows, budget_full_year=D(1), budget_executed=D(1))
-        client.get(project_url(cast, project))  # warm the session
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(project_url(cast, project))
-        assert response.status_code == 200
-        assert f'id="project-{project.pk}-row-{count}"' in response.content.decode()
+        page = client.get(project_url(cast, project)).content.decode()
+        assert f'id="project-{project.pk}-row-{count}"' in page
+        queries = page_queries(client, project_url(cast, project))
         with scopes_disabled():
             project.delete()
-        return len(captured)
+        return queries
 
     assert queries_with(3) == queries_with(30)
 
@@ -323,17 +320,11 @@ def test_the_projects_table_queries_do_not_grow_with_scored_projects(cast: Cast)
     )
     client = cast.client_for("filler_a")
 
-    def queries() -> int:
-        client.get(url)
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(url).status_code == 200
-        return len(captured)
-
     project_with(cast.evaluation_a, [SHORT_ROW], budget_full_year=D(1), budget_executed=D(1))
-    one = queries()
+    one = page_queries(client, url)
     for _n in range(3):
         project_with(cast.evaluation_a, [SHORT_ROW] * 5, budget_full_year=D(1), funds_score=D(1))
-    assert queries() == one
+    assert page_queries(client, url) == one
 
 
 def test_the_projects_table_lists_each_projects_computed_and_claimed_totals(cast: Cast) -> None:
