@@ -24,8 +24,9 @@ run: install
 ## The whole suite, after lint and the migrations check.
 test: lint pytest
 
+## In parallel, one worker per core (pytest-xdist); each worker has its own test database.
 pytest: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: install
 	$(BIN)/ruff check .

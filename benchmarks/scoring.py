@@ -31,14 +31,14 @@ def run(departments: int, repeat: int) -> None:
     from django_scopes import scope, scopes_disabled
 
     from evaluations.models import Evaluation
-    from evaluations.scoring import (
+    from evaluations.scoring.department import (
         campaign_rubric,
         campaign_scorings,
         evaluation_scoring,
         scoring_inputs,
     )
-    from evaluations.selectors import evaluation_values
-    from rubrics.engine import score
+    from evaluations.selectors.evaluations import evaluation_values
+    from rubrics.engine.scoring import score
 
     with scopes_disabled():
         seed = Evaluation.objects.select_related("campaign", "department").get(

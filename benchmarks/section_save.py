@@ -43,8 +43,8 @@ def run(saves: int, only: str | None = None, *, default_gc: bool = False) -> Non
     from config.heap import settle_heap
     from departments.models import DepartmentMembership
     from evaluations.models import Evaluation
-    from evaluations.sections import section_for
-    from evaluations.selectors import section_versions
+    from evaluations.selectors.evaluations import section_versions
+    from evaluations.tables.registry import section_for
 
     with scopes_disabled():
         evaluation = Evaluation.objects.select_related("department", "campaign").get(

@@ -1,13 +1,11 @@
 from django.urls import path
 
-from evaluations import (
-    api,
-    evidence_views,
-    excel_views,
-    explanation_views,
-    project_views,
-    views,
-)
+from evaluations.api import views as api
+from evaluations.views import evidence as evidence_views
+from evaluations.views import excel as excel_views
+from evaluations.views import explanations as explanation_views
+from evaluations.views import projects as project_views
+from evaluations.views import sections as views
 
 department_urls = [
     path("", views.department_home, name="home"),

@@ -14,8 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from rubrics.definition import RubricError
-from rubrics.engine import (
+from rubrics.engine.definition import RubricError
+from rubrics.engine.scoring import (
     RequestError,
     load_request_json,
     parse_request,

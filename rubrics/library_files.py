@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from rubrics.definition import Rubric, RubricError, RubricKind, load_rubric_file
+from rubrics.engine.definition import Rubric, RubricError, RubricKind, load_rubric_file
 
 LIBRARY_DIR = Path(__file__).resolve().parent / "library"
 

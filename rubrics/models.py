@@ -8,8 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
-from rubrics.definition import Rubric as RubricDefinition
-from rubrics.definition import load_rubric
+from rubrics.engine.definition import Rubric as RubricDefinition
+from rubrics.engine.definition import load_rubric
 
 
 class RubricLocked(Exception):

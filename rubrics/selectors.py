@@ -1,7 +1,7 @@
 """Reads of rubric rows: the latest version of a rubric, the rubrics a campaign defaults to."""
 
-from rubrics.definition import Rubric as RubricDefinition
-from rubrics.definition import RubricError
+from rubrics.engine.definition import Rubric as RubricDefinition
+from rubrics.engine.definition import RubricError
 from rubrics.models import Rubric
 
 # The rubric a campaign uses when it names none, by its table set.

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROBE = """
 import gc
 import config.wsgi
-print(gc.get_threshold()[0], gc.get_freeze_count() > 10_000, "evaluations.views" in __import__("sys").modules)
+print(gc.get_threshold()[0], gc.get_freeze_count() > 10_000, "evaluations.views.sections" in __import__("sys").modules)
 """
 
 

@@ -1,6 +1,6 @@
 """说明: a filler's written explanation of a warning the validation rules raise.
 
-Filed under the warning's identity (rule, section, target; see `evaluations.validation`), so it
+Filed under the warning's identity (rule, section, target; see `evaluations.checks.engine`), so it
 stays attached across saves while the same rule fires on the same thing. An explanation whose
 warning no longer fires is kept but not shown (`evaluations.selectors.explained_warnings`).
 """

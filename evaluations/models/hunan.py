@@ -85,7 +85,7 @@ class FundsAndTargets(models.Model):
         """分值 × 执行率, at most the 分值 (seed 003: 10 × 96.79% = 9.68), to 2 decimals.
 
         Only the department-overall sheet's check reads it; a project's 预算执行率 is scored by
-        its campaign's project rubric instead (evaluations.project_scoring).
+        its campaign's project rubric instead (evaluations.scoring.projects).
         """
         rate = self.execution_rate
         if rate is None or self.funds_weight is None:

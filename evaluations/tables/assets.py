@@ -14,11 +14,11 @@ from evaluations.models import (
     FixedAssetStatedTotals,
 )
 from evaluations.models.parts import part_of
-from evaluations.sections import Table, register, register_table
 from evaluations.tables.base import part_section
 from evaluations.tables.basic import guangdong
+from evaluations.tables.registry import Table, register, register_table
 from evaluations.tables.rows import RowsFormSet, rows_section
-from rubrics.metrics import percent
+from rubrics.engine.metrics import percent
 
 YUAN_PER_WAN = Decimal(10000)
 LINE_FIELDS = ["name", "is_detail", "quantity", "amount", "in_use_amount", "idle_amount"]

@@ -8,7 +8,7 @@ from django.http import QueryDict
 
 from evaluations.models import Evaluation
 from evaluations.models.parts import EvaluationPart, forget_part, part_of
-from evaluations.sections import Section
+from evaluations.tables.registry import Section
 
 
 def part_section(

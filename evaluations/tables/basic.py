@@ -27,8 +27,8 @@ from evaluations.models import (
     WorkCompletion,
 )
 from evaluations.models.parts import EvaluationPart
-from evaluations.sections import Section, SectionForm, Table, register, register_table
 from evaluations.tables.base import part_section
+from evaluations.tables.registry import Section, SectionForm, Table, register, register_table
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)

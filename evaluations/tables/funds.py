@@ -27,8 +27,8 @@ from evaluations.models.funds import (
     FundNode,
     FundTree,
 )
-from evaluations.sections import Section, Table, register, register_table
 from evaluations.tables.basic import guangdong
+from evaluations.tables.registry import Section, Table, register, register_table
 from evaluations.templatetags.evaluation_tags import money, widget_html
 
 TABLE = register_table(

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Campaign, Evaluation, HunanBasicData, HunanOverall, Indicator
 from evaluations.models.parts import rows_of
-from evaluations.sections import Section, Table, register, register_table
 from evaluations.tables.base import part_section
 from evaluations.tables.indicators import indicator_formset, indicator_values, save_indicators
+from evaluations.tables.registry import Section, Table, register, register_table
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)

@@ -10,7 +10,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from evaluations.models import Evaluation, Indicator, ProjectEvaluation
-from rubrics.targets import achieved, compare, completion_of, direction_for, parse_quantity
+from rubrics.engine.targets import achieved, compare, completion_of, direction_for, parse_quantity
 
 INDICATOR_FIELDS = [
     "level1",

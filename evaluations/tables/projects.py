@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation, ProjectEvaluation
-from evaluations.project_scoring import AMOUNTS, fresh_project_scoring, project_scoring
-from evaluations.sections import Section, Table, register_source, register_table
+from evaluations.scoring.projects import AMOUNTS, fresh_project_scoring, project_scoring
 from evaluations.tables.hunan import FUNDS_FIELDS, as_written, funds_values, sum_present
 from evaluations.tables.indicators import indicator_formset, indicator_values, save_indicators
+from evaluations.tables.registry import Section, Table, register_source, register_table
 
 TABLE = register_table(
     Table("projects", str(_("项目支出绩效自评")), template="evaluations/projects/_list.html")

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation, ReportSection
 from evaluations.models.parts import rows_of
-from evaluations.narrative import report_headings
-from evaluations.sections import Section, Table, register, register_table
+from evaluations.tables.narrative import report_headings
+from evaluations.tables.registry import Section, Table, register, register_table
 
 MAX_CHAPTERS = 15
 

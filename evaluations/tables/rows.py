@@ -15,7 +15,7 @@ from django.http import QueryDict
 
 from evaluations.models import Evaluation
 from evaluations.models.parts import rows_of
-from evaluations.sections import Section
+from evaluations.tables.registry import Section
 
 EXTRA_ROWS = 3
 

@@ -14,11 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from departments.roles import Role
 from evaluations.models import Adjustments, Evaluation, IndicatorScore
 from evaluations.models.parts import rows_of
-from evaluations.permissions import VERIFIABLE_STATES
-from evaluations.scoring import campaign_rubric
-from evaluations.sections import Section, Table, register, register_table
+from evaluations.scoring.department import campaign_rubric
 from evaluations.tables.base import part_section
-from rubrics.definition import Indicator
+from evaluations.tables.registry import Section, Table, register, register_table
+from evaluations.workflow import VERIFIABLE_STATES
+from rubrics.engine.definition import Indicator
 
 
 def has_rubric(evaluation: Evaluation) -> bool:

@@ -6,8 +6,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation, TargetDeclaration
-from evaluations.sections import Table, register, register_table
 from evaluations.tables.basic import guangdong
+from evaluations.tables.registry import Table, register, register_table
 from evaluations.tables.rows import RowsFormSet, rows_section
 
 FIELDS = [

@@ -7,9 +7,9 @@ from django.forms import BoundField, CheckboxInput, Select, Textarea
 from django.utils.safestring import SafeString, mark_safe
 
 from evaluations.models import Evaluation
-from evaluations.narrative import render_markdown
-from evaluations.sections import section_for
-from rubrics.metrics import CENT, percent, points_fixed
+from evaluations.tables.narrative import render_markdown
+from evaluations.tables.registry import section_for
+from rubrics.engine.metrics import CENT, percent, points_fixed
 
 register = template.Library()
 
@@ -23,7 +23,7 @@ def get_item(mapping: dict[str, Any], key: str) -> Any:
 @register.simple_tag
 def evaluation_scoring(evaluation: Any) -> dict[str, Any] | None:
     """The evaluation's scoring sheet computed now: {"result", "items" by field key}."""
-    from evaluations.scoring import evaluation_scoring as compute
+    from evaluations.scoring.department import evaluation_scoring as compute
     from evaluations.tables.scores import field_key
 
     computed = compute(evaluation)
@@ -147,7 +147,7 @@ def _attrs(attrs: dict[str, Any]) -> str:
 
 @register.filter
 def report_markdown(text: str) -> SafeString:
-    """A report chapter's Markdown as sanitised HTML (see evaluations.narrative)."""
+    """A report chapter's Markdown as sanitised HTML (see evaluations.tables.narrative)."""
     return render_markdown(text)
 
 
@@ -170,7 +170,7 @@ def funds_computed_oob(evaluation: Evaluation, prefix: str) -> SafeString:
 def scored_projects(evaluation: Evaluation) -> list[tuple[Any, Any]]:
     """The evaluation's projects, each with its scoring (two queries whatever their number)."""
     from evaluations.models import ProjectEvaluation
-    from evaluations.project_scoring import project_scoring
+    from evaluations.scoring.projects import project_scoring
 
     projects = ProjectEvaluation.objects.filter(evaluation=evaluation).prefetch_related(
         "indicators"

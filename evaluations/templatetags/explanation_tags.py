@@ -15,16 +15,16 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from departments.roles import Role
+from evaluations.checks.engine import Violation
 from evaluations.models import Evaluation
 from evaluations.models.explanations import EXPLANATION_MAX_LENGTH
-from evaluations.permissions import EDITABLE_STATES
-from evaluations.selectors import (
+from evaluations.selectors.evaluations import (
     ExplanationIndex,
     explanation_for,
     explanations_of,
     unexplained_among,
 )
-from evaluations.validation import Violation
+from evaluations.workflow import EDITABLE_STATES
 
 register = template.Library()
 

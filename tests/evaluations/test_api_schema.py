@@ -15,11 +15,11 @@ from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 from jsonschema import Draft202012Validator
 
-from evaluations import api_schema
-from evaluations import sections as section_registry
-from evaluations.api_schema import component_of
+from evaluations.api import schema as api_schema
+from evaluations.api.schema import component_of
 from evaluations.models import Evaluation
-from evaluations.sections import scoped_sections, sections_for
+from evaluations.tables import registry as section_registry
+from evaluations.tables.registry import scoped_sections, sections_for
 from tests.conftest import Cast
 
 SECTION_PATH = "/api/d/{department}/evaluations/{id}/sections/{key}/"

@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django_scopes import scope
 
-from evaluations import services
 from evaluations.models import SectionState, Staffing
+from evaluations.services import sections as services
 from tests.conftest import Cast
 
 

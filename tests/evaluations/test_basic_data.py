@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from evaluations.selectors import evaluation_metrics
+from evaluations.selectors.evaluations import evaluation_metrics
 from tests.conftest import Cast
 from tests.evaluations.helpers_tables import messages_of, save, table_url, values_of
 

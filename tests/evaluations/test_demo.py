@@ -10,7 +10,7 @@ from departments.models import (
     Jurisdiction,
     JurisdictionMembership,
 )
-from evaluations.demo import DEMO_PASSWORD
+from evaluations.demo.load import DEMO_PASSWORD
 from evaluations.models import Campaign, Evaluation
 
 

@@ -7,7 +7,7 @@ from django_scopes import scope
 
 from evaluations.models import Staffing
 from evaluations.models.parts import part_of
-from evaluations.selectors import evaluation_with_parts
+from evaluations.selectors.evaluations import evaluation_with_parts
 from tests.conftest import Cast
 
 

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
 from departments.roles import Role
-from evaluations import excel
-from evaluations.api import form_data
+from evaluations.api.views import form_data
+from evaluations.excel import workbook as excel
 from evaluations.models import (
     Disclosures,
     Evaluation,
@@ -29,9 +29,9 @@ from evaluations.models import (
     Staffing,
     UnitInfo,
 )
-from evaluations.sections import scoped_sections, section_for, sections_for
-from evaluations.selectors import evaluation_values, section_versions
-from evaluations.services import section_save
+from evaluations.selectors.evaluations import evaluation_values, section_versions
+from evaluations.services.sections import section_save
+from evaluations.tables.registry import scoped_sections, section_for, sections_for
 from tests.conftest import Cast
 from tests.factories import project_of
 

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_scopes import scope
 
+from evaluations.checks.engine import ComparisonRule, Violation, parse_rule
 from evaluations.models import Evaluation, WarningExplanation
-from evaluations.selectors import unexplained_warnings
-from evaluations.validation import ComparisonRule, Violation, parse_rule
+from evaluations.selectors.evaluations import unexplained_warnings
 from tests.conftest import Cast
 from tests.evaluations.helpers_tables import HTMX, table_url
 

@@ -10,11 +10,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
-from evaluations.demo_figures.funds import LINES_2019, enter_lines
+from evaluations.demo.figures.funds import LINES_2019, enter_lines
 from evaluations.models import Evaluation, FundLine
 from evaluations.models.funds import FundTree
-from evaluations.sections import section_for
-from evaluations.selectors import evaluation_metrics, evaluation_values, evaluation_violations
+from evaluations.selectors.evaluations import (
+    evaluation_metrics,
+    evaluation_values,
+    evaluation_violations,
+)
+from evaluations.tables.registry import section_for
 from tests.conftest import Cast
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
 from departments.models import Department
-from evaluations.demo_figures import hunan as hunan_figures
+from evaluations.demo.figures import hunan as hunan_figures
 from evaluations.models import (
     Campaign,
     Evaluation,
@@ -18,7 +18,7 @@ from evaluations.models import (
     ProjectEvaluation,
     SectionState,
 )
-from evaluations.selectors import evaluation_values, evaluation_violations
+from evaluations.selectors.evaluations import evaluation_values, evaluation_violations
 from tests.conftest import Cast
 from tests.evaluations.helpers_tables import page_queries
 from tests.factories import (

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from evaluations.models import Campaign, Evaluation, Indicator, ProjectEvaluation
-from evaluations.project_scoring import (
+from evaluations.scoring.projects import (
     ProjectScoring,
     fresh_project_scoring,
     project_inputs,

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
 from evaluations.models import Campaign, Evaluation, ReportSection, ReportTemplate
-from evaluations.narrative import ALLOWED_TAGS, render_markdown
+from evaluations.tables.narrative import ALLOWED_TAGS, render_markdown
 from tests.conftest import Cast
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

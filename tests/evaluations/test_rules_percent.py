@@ -8,10 +8,10 @@ from django.db import models
 from django.urls import reverse
 from django_scopes import scope
 
+from evaluations.checks.engine import ComparisonRule, Violation, load_rules, validate
 from evaluations.models import Campaign, Fairness
 from evaluations.models.basic import PercentRatioField
-from evaluations.selectors import evaluation_values, evaluation_violations
-from evaluations.validation import ComparisonRule, Violation, load_rules, validate
+from evaluations.selectors.evaluations import evaluation_values, evaluation_violations
 from tests.conftest import Cast
 from tests.evaluations.helpers_tables import save, table_url
 from tests.factories import project_of

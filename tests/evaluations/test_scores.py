@@ -20,8 +20,8 @@ from evaluations.models import (
     IndicatorScore,
     RevenueAndProcurement,
 )
-from evaluations.scoring import campaign_averages, campaign_scorings, evaluation_scoring
-from rubrics.metrics import points_fixed
+from evaluations.scoring.department import campaign_averages, campaign_scorings, evaluation_scoring
+from rubrics.engine.metrics import points_fixed
 from tests.conftest import Cast
 
 CASE = Path(__file__).resolve().parents[1] / "rubrics" / "cases" / "zhanjiang-2019.json"

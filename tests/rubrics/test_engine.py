@@ -12,8 +12,10 @@ from typing import Any
 
 import pytest
 
-from rubrics.definition import Rubric, load_rubric
-from rubrics.engine import (
+from rubrics.engine.definition import Rubric, load_rubric
+from rubrics.engine.metrics import compute_metric, percent, points_fixed
+from rubrics.engine.rules import BandsRule
+from rubrics.engine.scoring import (
     Claim,
     RequestError,
     Result,
@@ -22,8 +24,6 @@ from rubrics.engine import (
     score,
 )
 from rubrics.library_files import library_rubric
-from rubrics.metrics import compute_metric, percent, points_fixed
-from rubrics.rules import BandsRule
 
 CASES = Path(__file__).parent / "cases"
 

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 import yaml
 
-from rubrics.definition import Indicator, RubricError, load_rubric
+from rubrics.engine.definition import Indicator, RubricError, load_rubric
+from rubrics.engine.rules import BandsRule, BonusPenaltyRule, DeclaredRowsRule, JudgementRule
 from rubrics.library_files import default_rubric, library, library_files, library_rubric
-from rubrics.rules import BandsRule, BonusPenaltyRule, DeclaredRowsRule, JudgementRule
 
 
 def raw(rubric_id: str) -> dict[str, Any]:

@@ -7,11 +7,11 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rubrics.engine import score
+from rubrics.engine.metrics import INPUTS
+from rubrics.engine.rules import BandsRule, BonusPenaltyRule
+from rubrics.engine.scoring import score
+from rubrics.engine.targets import parse_quantity
 from rubrics.library_files import library
-from rubrics.metrics import INPUTS
-from rubrics.rules import BandsRule, BonusPenaltyRule
-from rubrics.targets import parse_quantity
 
 RUBRICS = sorted(library())
 

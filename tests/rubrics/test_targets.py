@@ -4,7 +4,14 @@ from decimal import Decimal as D
 
 import pytest
 
-from rubrics.targets import Quantity, compare, completion_of, direction_for, parse_quantity, ratio
+from rubrics.engine.targets import (
+    Quantity,
+    compare,
+    completion_of,
+    direction_for,
+    parse_quantity,
+    ratio,
+)
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ from django.apps import apps
 from django_scopes import scope, scopes_disabled
 
 from evaluations.models import Campaign
-from evaluations.scoring import campaign_rubric
-from rubrics.engine import score
+from evaluations.scoring.department import campaign_rubric
+from rubrics.engine.scoring import score
 from rubrics.library_files import LIBRARY_DIR
 from rubrics.models import Rubric, RubricLocked
 from rubrics.services import SyncChange, rubric_library_sync

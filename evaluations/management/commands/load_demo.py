@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from evaluations.demo import load_demo
+from evaluations.demo.load import load_demo
 
 
 class Command(BaseCommand):

@@ -6,8 +6,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rubrics.api import dry_run
-from rubrics.definition import RubricError
-from rubrics.engine import RequestError, load_request_json
+from rubrics.engine.definition import RubricError
+from rubrics.engine.scoring import RequestError, load_request_json
 
 
 class Command(BaseCommand):

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 
 from departments.roles import ALL_ROLES, Role
 from departments.tenancy import tenant_view
-from evaluations.evidence import EvidenceRefused, evidence_delete, evidence_upload
 from evaluations.models import Evaluation, Evidence
-from evaluations.permissions import EDITABLE_STATES
-from evaluations.sections import Section, section_for
+from evaluations.services.evidence import EvidenceRefused, evidence_delete, evidence_upload
+from evaluations.tables.registry import Section, section_for
+from evaluations.workflow import EDITABLE_STATES
 
 
 def _evaluation(pk: int) -> Evaluation:

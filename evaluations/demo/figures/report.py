@@ -4,14 +4,14 @@ Seeds 000 (湛江 2017) and 001 (湛江 2019) are 整体支出自评报告 of di
 is an 整体支出绩效自评报告 and 004 (江门 2022) a 项目绩效自评报告.
 """
 
-from evaluations.demo_figures.report_texts import (
+from evaluations.demo.figures.report_texts import (
     JIANGMEN_2022,
     YUEYANG_2023,
     ZHANJIANG_2017,
     ZHANJIANG_2019,
 )
 from evaluations.models import Evaluation, ReportSection, ReportTemplate
-from evaluations.narrative import report_headings
+from evaluations.tables.narrative import report_headings
 
 Chapters = tuple[tuple[str, str], ...]
 

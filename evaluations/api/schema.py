@@ -27,11 +27,11 @@ from rest_framework import serializers
 
 from departments.models import Department
 from departments.roles import Role
-from evaluations import sections as section_registry
 from evaluations.models import Campaign, Evaluation, ProjectEvaluation
 from evaluations.models.basic import PercentInput
 from evaluations.models.parts import MoneyFormField
-from evaluations.sections import (
+from evaluations.tables import registry as section_registry
+from evaluations.tables.registry import (
     Section,
     table_by_slug,
 )

@@ -17,8 +17,8 @@ from typing import Any, Literal, cast
 
 import yaml
 
-from rubrics.metrics import as_decimal, plain
-from rubrics.rules import (
+from rubrics.engine.metrics import as_decimal, plain
+from rubrics.engine.rules import (
     BonusPenaltyRule,
     DeclaredRowsRule,
     DeviationRule,

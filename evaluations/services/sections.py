@@ -8,10 +8,10 @@ from django.db import transaction
 
 from departments.roles import Role
 from departments.selectors import AnyUser
-from evaluations import excel
+from evaluations.checks.engine import Violation
+from evaluations.excel import workbook as excel
 from evaluations.models import Evaluation, ProjectEvaluation, SectionState, WarningExplanation
-from evaluations.sections import Section, forget_made_sections, section_for
-from evaluations.validation import Violation
+from evaluations.tables.registry import Section, forget_made_sections, section_for
 
 
 class SectionConflict(Exception):

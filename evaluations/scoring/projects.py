@@ -15,10 +15,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from evaluations.models import Campaign, Evaluation, Indicator, ProjectEvaluation
-from evaluations.scoring import scoring_inputs
-from rubrics.definition import Rubric as RubricDefinition
-from rubrics.definition import RubricError
-from rubrics.engine import TOTAL_CLAIM_KEYS, Claim, ItemResult, Result, Subtotal, score
+from evaluations.scoring.department import scoring_inputs
+from rubrics.engine.definition import Rubric as RubricDefinition
+from rubrics.engine.definition import RubricError
+from rubrics.engine.scoring import TOTAL_CLAIM_KEYS, Claim, ItemResult, Result, Subtotal, score
 from rubrics.models import Rubric
 from rubrics.selectors import DEFAULT_PROJECT_RUBRICS, NATIONAL_PROJECT_RUBRIC, latest_rubric
 

@@ -7,7 +7,7 @@ Seeds' own inconsistencies are entered as published: the validation panel must p
 
 from collections.abc import Callable
 
-from evaluations.demo_figures import assets, basic, funds, hunan, report, scores, targets
+from evaluations.demo.figures import assets, basic, funds, hunan, report, scores, targets
 from evaluations.models import Evaluation
 
 LOADERS: list[Callable[[Evaluation], None]] = [

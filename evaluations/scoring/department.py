@@ -12,10 +12,10 @@ from django_scopes import scope
 
 from evaluations.models import Campaign, Evaluation, IndicatorScore, SectionState
 from evaluations.models.parts import part_accessors, rows_of
-from evaluations.selectors import evaluation_inputs
-from rubrics.definition import Rubric as RubricDefinition
-from rubrics.engine import ROW_KEYS, Claim, Result, parse_inputs, score
-from rubrics.metrics import INPUTS, compute_metric
+from evaluations.selectors.evaluations import evaluation_inputs
+from rubrics.engine.definition import Rubric as RubricDefinition
+from rubrics.engine.metrics import INPUTS, compute_metric
+from rubrics.engine.scoring import ROW_KEYS, Claim, Result, parse_inputs, score
 from rubrics.models import Rubric
 from rubrics.services import campaign_rubrics_pin
 

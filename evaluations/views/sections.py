@@ -10,20 +10,10 @@ from django.views.decorators.http import require_POST
 
 from departments.roles import ALL_ROLES, Role
 from departments.tenancy import tenant_view
-from evaluations.forms_diff import form_differences
 from evaluations.models import Campaign, Evaluation
 from evaluations.models.parts import rows_read_once
-from evaluations.permissions import EDITABLE_STATES
-from evaluations.sections import (
-    Section,
-    Table,
-    scoped_sections,
-    section_for,
-    sections_for,
-    table_by_slug,
-    tables_for,
-)
-from evaluations.selectors import (
+from evaluations.selectors.conflicts import form_differences
+from evaluations.selectors.evaluations import (
     campaigns_with_progress,
     evaluation_metrics,
     evaluation_values,
@@ -33,7 +23,17 @@ from evaluations.selectors import (
     evidence_by_section,
     section_versions,
 )
-from evaluations.services import SectionConflict, section_save
+from evaluations.services.sections import SectionConflict, section_save
+from evaluations.tables.registry import (
+    Section,
+    Table,
+    scoped_sections,
+    section_for,
+    sections_for,
+    table_by_slug,
+    tables_for,
+)
+from evaluations.workflow import EDITABLE_STATES
 
 
 @tenant_view(*ALL_ROLES)

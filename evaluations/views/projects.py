@@ -12,13 +12,13 @@ from django.views.decorators.http import require_POST
 from departments.roles import ALL_ROLES, Role
 from departments.tenancy import tenant_view
 from evaluations.models import ProjectEvaluation
-from evaluations.permissions import EDITABLE_STATES
-from evaluations.project_scoring import project_scoring
-from evaluations.sections import table_by_slug, tables_for
-from evaluations.selectors import evidence_by_section, section_versions
-from evaluations.services import project_create
+from evaluations.scoring.projects import project_scoring
+from evaluations.selectors.evaluations import evidence_by_section, section_versions
+from evaluations.services.sections import project_create
 from evaluations.tables.projects import TABLE, project_sections
-from evaluations.views import _checks_context, _evaluation
+from evaluations.tables.registry import table_by_slug, tables_for
+from evaluations.views.sections import _checks_context, _evaluation
+from evaluations.workflow import EDITABLE_STATES
 
 
 class ProjectForm(forms.ModelForm):

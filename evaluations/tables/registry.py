@@ -13,7 +13,7 @@ from django.http import QueryDict
 
 from departments.roles import Role
 from evaluations.models import Evaluation
-from evaluations.permissions import EDITABLE_STATES
+from evaluations.workflow import EDITABLE_STATES
 
 SectionForm = BaseForm | BaseFormSet
 

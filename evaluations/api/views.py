@@ -27,7 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from departments.roles import ALL_ROLES
-from evaluations.api_schema import (
+from evaluations.api.schema import (
     NOT_FOUND,
     REQUEST_ERROR,
     SECTION_CONFLICT,
@@ -41,21 +41,21 @@ from evaluations.api_schema import (
     EvaluationSerializer,
 )
 from evaluations.models import Evaluation
-from evaluations.sections import (
-    Section,
-    scoped_sections,
-    section_for,
-    sections_for,
-    tables_for,
-)
-from evaluations.selectors import (
+from evaluations.selectors.evaluations import (
     evaluation_metrics,
     evaluation_values,
     evaluation_violations,
     evaluations_of_department,
     section_versions,
 )
-from evaluations.services import SectionConflict, section_save
+from evaluations.services.sections import SectionConflict, section_save
+from evaluations.tables.registry import (
+    Section,
+    scoped_sections,
+    section_for,
+    sections_for,
+    tables_for,
+)
 
 
 def form_data(form: Any) -> dict[str, Any]:

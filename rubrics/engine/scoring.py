@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, Overflow
 from typing import Any, cast
 
-from rubrics.definition import Indicator, Rubric
-from rubrics.metrics import (
+from rubrics.engine.definition import Indicator, Rubric
+from rubrics.engine.metrics import (
     INPUTS,
     MetricValue,
     OutOfRange,
@@ -29,7 +29,7 @@ from rubrics.metrics import (
     same_points,
     same_ratio,
 )
-from rubrics.rules import (
+from rubrics.engine.rules import (
     BonusPenaltyRule,
     Context,
     DeclaredRowsRule,

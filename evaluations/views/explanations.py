@@ -22,11 +22,11 @@ from departments.roles import Role
 from departments.tenancy import tenant_view
 from evaluations.models import Evaluation
 from evaluations.models.explanations import EXPLANATION_MAX_LENGTH
-from evaluations.permissions import EDITABLE_STATES
-from evaluations.sections import section_for
-from evaluations.services import warning_explain
+from evaluations.services.sections import warning_explain
+from evaluations.tables.registry import section_for
 from evaluations.templatetags.explanation_tags import forget_explanations
-from evaluations.views import _checks_context, _evaluation
+from evaluations.views.sections import _checks_context, _evaluation
+from evaluations.workflow import EDITABLE_STATES
 
 
 class ExplanationForm(forms.Form):

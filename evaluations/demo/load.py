@@ -17,7 +17,7 @@ from departments.models import (
     JurisdictionMembership,
 )
 from departments.roles import Role
-from evaluations.demo_figures import load_figures
+from evaluations.demo.figures import load_figures
 from evaluations.models import Campaign, Evaluation
 
 DEMO_PASSWORD = "zipingjia-demo-2026"  # noqa: S105 -- published demo accounts

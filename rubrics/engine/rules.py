@@ -13,8 +13,8 @@ from decimal import ROUND_FLOOR, Decimal
 from itertools import pairwise
 from typing import Any, ClassVar, Literal, cast
 
-from rubrics import targets
-from rubrics.metrics import (
+from rubrics.engine import targets
+from rubrics.engine.metrics import (
     INPUTS,
     METRICS,
     Formula,

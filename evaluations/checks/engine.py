@@ -1,6 +1,6 @@
 """Validation rules as data (after DHIS2's validation rules): left side, operator, right side.
 
-Rules live in `evaluations/rules/*.yaml`, one file per table. Each rule compares two formulas
+Rules live in `evaluations/checks/rules/*.yaml`, one file per table. Each rule compares two formulas
 over the values the sections provide (data-dictionary keys and table keys); a rule with
 `for_each` runs once per row of a row collection, with the row's fields as names. Severity
 `error` blocks submission; `warning` needs a written explanation. Every violation is reported at
@@ -24,7 +24,7 @@ from typing import Any, Literal
 import yaml
 
 from evaluations.models.parts import shown_amount
-from rubrics.metrics import Formula, FormulaError, label_of
+from rubrics.engine.metrics import Formula, FormulaError, label_of
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 Severity = Literal["error", "warning"]

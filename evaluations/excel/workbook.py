@@ -42,10 +42,16 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from departments.roles import Role
-from evaluations.forms_diff import Difference, form_differences
 from evaluations.models import Evaluation
-from evaluations.sections import Section, scoped_sections, section_for, sections_for, tables_for
-from evaluations.selectors import section_versions
+from evaluations.selectors.conflicts import Difference, form_differences
+from evaluations.selectors.evaluations import section_versions
+from evaluations.tables.registry import (
+    Section,
+    scoped_sections,
+    section_for,
+    sections_for,
+    tables_for,
+)
 
 # openpyxl parses with defusedxml when it is installed, unless OPENPYXL_DEFUSEDXML says otherwise.
 if not openpyxl.DEFUSEDXML:

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_POST
 
 from departments.roles import ALL_ROLES, Role
 from departments.tenancy import tenant_view
-from evaluations import excel
+from evaluations.excel import workbook as excel
 from evaluations.models import Evaluation
-from evaluations.permissions import EDITABLE_STATES
-from evaluations.sections import tables_for
-from evaluations.services import excel_import
+from evaluations.services.sections import excel_import
+from evaluations.tables.registry import tables_for
+from evaluations.workflow import EDITABLE_STATES
 
 
 def _evaluation(pk: int) -> Evaluation:

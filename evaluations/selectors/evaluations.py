@@ -9,6 +9,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 
+from evaluations.checks.engine import Violation, validate
 from evaluations.models import (
     Campaign,
     Evaluation,
@@ -17,9 +18,8 @@ from evaluations.models import (
     WarningExplanation,
 )
 from evaluations.models.parts import part_accessors
-from evaluations.sections import Section, scoped_sections, sections_for
-from evaluations.validation import Violation, validate
-from rubrics.metrics import METRICS, MetricValue
+from evaluations.tables.registry import Section, scoped_sections, sections_for
+from rubrics.engine.metrics import METRICS, MetricValue
 
 
 def evaluations_of_department() -> QuerySet[Evaluation]:
