@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.http import HttpRequest
+
 from departments.models import Department, Jurisdiction
 from departments.roles import Role
 
@@ -25,6 +27,12 @@ class Tenant:
 
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
+
+
+class TenantRequest(HttpRequest):
+    """A request to a tenant URL: the middleware has resolved `tenant` before the view runs."""
+
+    tenant: Tenant
 
 
 def tenant_view(*roles: Role) -> Callable[[Any], Any]:

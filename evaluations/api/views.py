@@ -9,7 +9,7 @@ The OpenAPI schema documents every section's `data` as its own component, genera
 section's form: see `api_schema.py`.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django.forms import BaseFormSet
 from django.http import Http404, QueryDict
@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from departments.roles import ALL_ROLES
+from departments.tenancy import Tenant, TenantRequest
 from evaluations.api.schema import (
     NOT_FOUND,
     REQUEST_ERROR,
@@ -119,6 +120,10 @@ def form_errors(form: Any) -> Any:
 
 class TenantAPIView(APIView):
     tenant_roles = frozenset(ALL_ROLES)
+
+    @property
+    def tenant(self) -> Tenant:
+        return cast(TenantRequest, self.request._request).tenant
 
     def evaluation(self, pk: int) -> Evaluation:
         return get_object_or_404(Evaluation.objects.select_related("campaign", "department"), pk=pk)
@@ -265,7 +270,7 @@ class SectionView(TenantAPIView):
     def put(self, request: Request, department: str, pk: int, key: str) -> Response:
         evaluation = self.evaluation(pk)
         section = self.section(evaluation, key)
-        if not section.can_edit(request.tenant.roles, evaluation):  # type: ignore[attr-defined]
+        if not section.can_edit(self.tenant.roles, evaluation):
             raise PermissionDenied("您的角色或此自评的状态不允许修改此栏目。")
         payload = request.data if isinstance(request.data, dict) else {}
         based_on = payload.get("based_on")

@@ -6,14 +6,14 @@ MEDIA_URL, so the tenant middleware guards every download.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from departments.roles import ALL_ROLES, Role
-from departments.tenancy import tenant_view
+from departments.tenancy import TenantRequest, tenant_view
 from evaluations.models import Evaluation, Evidence
 from evaluations.services.evidence import EvidenceRefused, evidence_delete, evidence_upload
 from evaluations.tables.registry import Section, section_for
@@ -49,7 +49,9 @@ def _editable(evaluation: Evaluation) -> None:
 
 @tenant_view(Role.FILLER)
 @require_POST
-def evidence_upload_view(request: HttpRequest, department: str, pk: int, key: str) -> HttpResponse:
+def evidence_upload_view(
+    request: TenantRequest, department: str, pk: int, key: str
+) -> HttpResponse:
     """Attach a file to a section (and optionally an indicator row), checked by its content."""
     evaluation = _evaluation(pk)
     section = section_for(evaluation, key)
@@ -75,7 +77,7 @@ def evidence_upload_view(request: HttpRequest, department: str, pk: int, key: st
 
 @tenant_view(*ALL_ROLES)
 def evidence_download(
-    request: HttpRequest, department: str, pk: int, evidence: int
+    request: TenantRequest, department: str, pk: int, evidence: int
 ) -> HttpResponseBase:
     """The file as an attachment with its original name; another tenant's file is a 404."""
     item = get_object_or_404(Evidence, pk=evidence, evaluation_id=pk)
@@ -90,7 +92,7 @@ def evidence_download(
 @tenant_view(Role.FILLER)
 @require_POST
 def evidence_delete_view(
-    request: HttpRequest, department: str, pk: int, evidence: int
+    request: TenantRequest, department: str, pk: int, evidence: int
 ) -> HttpResponse:
     """Only the uploader removes a file, and only while the evaluation is editable."""
     item = get_object_or_404(

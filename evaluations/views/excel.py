@@ -4,14 +4,14 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from departments.roles import ALL_ROLES, Role
-from departments.tenancy import tenant_view
+from departments.tenancy import TenantRequest, tenant_view
 from evaluations.excel import workbook as excel
 from evaluations.models import Evaluation
 from evaluations.services.sections import excel_import
@@ -24,7 +24,7 @@ def _evaluation(pk: int) -> Evaluation:
 
 
 @tenant_view(*ALL_ROLES)
-def evaluation_excel(request: HttpRequest, department: str, pk: int) -> FileResponse:
+def evaluation_excel(request: TenantRequest, department: str, pk: int) -> FileResponse:
     """The evaluation's tables as an .xlsx attachment."""
     evaluation = _evaluation(pk)
     name = f"{evaluation.department.name}-{evaluation.campaign.fiscal_year}-自评.xlsx"
@@ -38,7 +38,7 @@ def evaluation_excel(request: HttpRequest, department: str, pk: int) -> FileResp
 
 @tenant_view(Role.FILLER)
 @require_POST
-def evaluation_excel_import(request: HttpRequest, department: str, pk: int) -> HttpResponse:
+def evaluation_excel_import(request: TenantRequest, department: str, pk: int) -> HttpResponse:
     """Save what an uploaded workbook changes, or show every problem (and save nothing)."""
     evaluation = _evaluation(pk)
     if evaluation.state not in EDITABLE_STATES:
@@ -49,7 +49,7 @@ def evaluation_excel_import(request: HttpRequest, department: str, pk: int) -> H
             evaluation=evaluation,
             upload=upload,
             by=request.user,
-            roles=request.tenant.roles,  # type: ignore[attr-defined]
+            roles=request.tenant.roles,
         )
     except excel.ExcelRefused as refusal:
         return _result_page(request, evaluation, refused=str(refusal), status=400)
@@ -68,7 +68,7 @@ def evaluation_excel_import(request: HttpRequest, department: str, pk: int) -> H
 
 
 def _result_page(
-    request: HttpRequest, evaluation: Evaluation, *, status: int, **context: object
+    request: TenantRequest, evaluation: Evaluation, *, status: int, **context: object
 ) -> TemplateResponse:
     return TemplateResponse(
         request,

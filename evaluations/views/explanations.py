@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from departments.roles import Role
-from departments.tenancy import tenant_view
+from departments.tenancy import TenantRequest, tenant_view
 from evaluations.models import Evaluation
 from evaluations.models.explanations import EXPLANATION_MAX_LENGTH
 from evaluations.services.sections import warning_explain
@@ -38,7 +38,7 @@ class ExplanationForm(forms.Form):
 
 @tenant_view(Role.FILLER)
 @require_POST
-def warning_explanation(request: HttpRequest, department: str, pk: int) -> HttpResponse:
+def warning_explanation(request: TenantRequest, department: str, pk: int) -> HttpResponse:
     """Write (or, with a blank text, remove) the explanation of one warning raised now."""
     evaluation = _evaluation(pk)
     if evaluation.state not in EDITABLE_STATES:
@@ -78,7 +78,7 @@ def warning_explanation(request: HttpRequest, department: str, pk: int) -> HttpR
 
 
 def _lists(
-    request: HttpRequest, evaluation: Evaluation, key: str, checks: dict[str, Any]
+    request: TenantRequest, evaluation: Evaluation, key: str, checks: dict[str, Any]
 ) -> HttpResponse:
     """The section card's findings and the panel, out of band (each where the page has it)."""
     context = {"evaluation": evaluation, "oob": True, **checks}
@@ -94,7 +94,7 @@ def _lists(
     return HttpResponse("".join(parts))
 
 
-def _back(request: HttpRequest, evaluation: Evaluation) -> str:
+def _back(request: TenantRequest, evaluation: Evaluation) -> str:
     """The page the form was on, if it is one of this site's; else the evaluation's overview."""
     back = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(

@@ -3,14 +3,14 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from departments.roles import ALL_ROLES, Role
-from departments.tenancy import tenant_view
+from departments.tenancy import TenantRequest, tenant_view
 from evaluations.models import ProjectEvaluation
 from evaluations.scoring.projects import project_scoring
 from evaluations.selectors.evaluations import evidence_by_section, section_versions
@@ -28,13 +28,15 @@ class ProjectForm(forms.ModelForm):
 
 
 @tenant_view(*ALL_ROLES)
-def project_detail(request: HttpRequest, department: str, pk: int, project_pk: int) -> HttpResponse:
+def project_detail(
+    request: TenantRequest, department: str, pk: int, project_pk: int
+) -> HttpResponse:
     """One project's 项目支出绩效自评表, section by section, each with what the rubric computes."""
     evaluation = _evaluation(pk)
     project = get_object_or_404(ProjectEvaluation, pk=project_pk, evaluation=evaluation)
     sections = project_sections(evaluation, project)
     versions = section_versions(evaluation, sections)
-    roles = request.tenant.roles  # type: ignore[attr-defined]
+    roles = request.tenant.roles
     blocks = [
         {
             "section": section,
@@ -61,7 +63,7 @@ def project_detail(request: HttpRequest, department: str, pk: int, project_pk: i
 
 @tenant_view(Role.FILLER)
 @require_POST
-def project_add(request: HttpRequest, department: str, pk: int) -> HttpResponse:
+def project_add(request: TenantRequest, department: str, pk: int) -> HttpResponse:
     """「新增项目」: create the project and open its page."""
     evaluation = _evaluation(pk)
     if evaluation.state not in EDITABLE_STATES:

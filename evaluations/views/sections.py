@@ -2,14 +2,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from departments.roles import ALL_ROLES, Role
-from departments.tenancy import tenant_view
+from departments.tenancy import TenantRequest, tenant_view
 from evaluations.models import Campaign, Evaluation
 from evaluations.models.parts import rows_read_once
 from evaluations.selectors.conflicts import form_differences
@@ -37,7 +37,7 @@ from evaluations.workflow import EDITABLE_STATES
 
 
 @tenant_view(*ALL_ROLES)
-def department_home(request: HttpRequest, department: str) -> HttpResponse:
+def department_home(request: TenantRequest, department: str) -> HttpResponse:
     """本单位自评: the department's evaluations."""
     return TemplateResponse(
         request, "evaluations/department_home.html", {"evaluations": evaluations_of_department()}
@@ -66,7 +66,7 @@ def _checks_context(evaluation: Evaluation) -> dict[str, Any]:
 
 
 def _render_checked(
-    request: HttpRequest,
+    request: TenantRequest,
     template: str,
     evaluation: Evaluation,
     context: dict[str, Any],
@@ -81,13 +81,13 @@ def _render_checked(
 
 
 @tenant_view(*ALL_ROLES)
-def evaluation_detail(request: HttpRequest, department: str, pk: int) -> HttpResponse:
+def evaluation_detail(request: TenantRequest, department: str, pk: int) -> HttpResponse:
     """概览: the evaluation's tables, metrics and every inconsistency found."""
     evaluation = _evaluation(pk)
     context = {
         "evaluation": evaluation,
         "tables": tables_for(evaluation),
-        "excel_importable": Role.FILLER in request.tenant.roles  # type: ignore[attr-defined]
+        "excel_importable": Role.FILLER in request.tenant.roles
         and evaluation.state in EDITABLE_STATES,
     }
     return _render_checked(request, "evaluations/evaluation_detail.html", evaluation, context)
@@ -101,7 +101,7 @@ def _table(evaluation: Evaluation, slug: str) -> Table:
 
 
 def _render_table(
-    request: HttpRequest,
+    request: TenantRequest,
     evaluation: Evaluation,
     table: Table,
     *,
@@ -112,7 +112,7 @@ def _render_table(
     with rows_read_once(evaluation):
         sections = sections or sections_for(evaluation, table=table.slug)
         blocks = _blocks(request, evaluation, sections, bound or {})
-        roles = request.tenant.roles  # type: ignore[attr-defined]
+        roles = request.tenant.roles
         context = {
             "evaluation": evaluation,
             "tables": tables_for(evaluation),
@@ -128,14 +128,14 @@ def _render_table(
 
 
 def _blocks(
-    request: HttpRequest,
+    request: TenantRequest,
     evaluation: Evaluation,
     sections: list[Section],
     bound: dict[str, dict[str, Any]],
 ) -> list[dict[str, Any]]:
     """Each section's card: its form (the posted one where given), version and editability."""
     versions = section_versions(evaluation, sections)
-    roles = request.tenant.roles  # type: ignore[attr-defined]
+    roles = request.tenant.roles
     blocks = []
     for section in sections:
         block = {
@@ -150,20 +150,20 @@ def _blocks(
 
 
 @tenant_view(*ALL_ROLES)
-def evaluation_table(request: HttpRequest, department: str, pk: int, table: str) -> HttpResponse:
+def evaluation_table(request: TenantRequest, department: str, pk: int, table: str) -> HttpResponse:
     evaluation = _evaluation(pk)
     return _render_table(request, evaluation, _table(evaluation, table))
 
 
 @tenant_view(Role.FILLER, Role.REVIEWER)
 @require_POST
-def section_save_view(request: HttpRequest, department: str, pk: int, key: str) -> HttpResponse:
+def section_save_view(request: TenantRequest, department: str, pk: int, key: str) -> HttpResponse:
     """Autosave one section: refuse a save based on an old version, show the other's values."""
     evaluation = _evaluation(pk)
     section = section_for(evaluation, key)
     if section is None:
         raise Http404
-    if not section.can_edit(request.tenant.roles, evaluation):  # type: ignore[attr-defined]
+    if not section.can_edit(request.tenant.roles, evaluation):
         raise PermissionDenied(_("您的角色或此自评的状态不允许修改此栏目。"))
     try:
         based_on = int(request.POST.get("reapply") or request.POST["based_on"])
@@ -196,7 +196,7 @@ def section_save_view(request: HttpRequest, department: str, pk: int, key: str) 
 
 
 def _section_response(
-    request: HttpRequest,
+    request: TenantRequest,
     evaluation: Evaluation,
     section: Section,
     result: dict[str, Any],
@@ -234,7 +234,7 @@ def _section_response(
 
 
 @tenant_view(Role.REVIEWER, Role.BUREAU_ADMIN)
-def bureau_home(request: HttpRequest, jurisdiction: str) -> HttpResponse:
+def bureau_home(request: TenantRequest, jurisdiction: str) -> HttpResponse:
     """自评任务: the bureau's campaigns and how far their departments are."""
     return TemplateResponse(
         request, "evaluations/bureau_home.html", {"campaigns": campaigns_with_progress()}
@@ -242,7 +242,7 @@ def bureau_home(request: HttpRequest, jurisdiction: str) -> HttpResponse:
 
 
 @tenant_view(Role.REVIEWER, Role.BUREAU_ADMIN)
-def campaign_detail(request: HttpRequest, jurisdiction: str, pk: int) -> HttpResponse:
+def campaign_detail(request: TenantRequest, jurisdiction: str, pk: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign, pk=pk)
     evaluations = campaign.evaluations.select_related("department").order_by("department__name")
     return TemplateResponse(
