@@ -14,7 +14,7 @@ from departments.roles import ALL_ROLES, Role
 from departments.tenancy import TenantRequest, tenant_view
 from evaluations.excel import workbook as excel
 from evaluations.models import Evaluation
-from evaluations.services.sections import excel_import
+from evaluations.services.excel_import import excel_import
 from evaluations.tables.registry import tables_for
 from evaluations.workflow import EDITABLE_STATES
 

@@ -22,7 +22,7 @@ from departments.roles import Role
 from departments.tenancy import TenantRequest, tenant_view
 from evaluations.models import Evaluation
 from evaluations.models.explanations import EXPLANATION_MAX_LENGTH
-from evaluations.services.sections import warning_explain
+from evaluations.services.explanations import warning_explain
 from evaluations.tables.registry import section_for
 from evaluations.templatetags.explanation_tags import forget_explanations
 from evaluations.views.sections import _checks_context, _evaluation

@@ -14,7 +14,7 @@ from departments.tenancy import TenantRequest, tenant_view
 from evaluations.models import ProjectEvaluation
 from evaluations.scoring.projects import project_scoring
 from evaluations.selectors.evaluations import evidence_by_section, section_versions
-from evaluations.services.sections import project_create
+from evaluations.services.projects import project_create
 from evaluations.tables.projects import TABLE, project_sections
 from evaluations.tables.registry import table_by_slug, tables_for
 from evaluations.views.sections import _checks_context, _evaluation

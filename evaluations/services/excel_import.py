@@ -1,0 +1,88 @@
+"""Excel import: every section an uploaded workbook changes is saved, all or nothing."""
+
+from dataclasses import dataclass, field
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from departments.roles import Role
+from departments.selectors import AnyUser
+from evaluations.excel import workbook as excel
+from evaluations.models import Evaluation
+from evaluations.services.sections import SectionConflict, section_save
+from evaluations.tables.registry import section_for
+
+
+@dataclass
+class ExcelImportResult:
+    """What an import did: the sections saved, or why nothing was (problems, conflicts)."""
+
+    saved: list[str] = field(default_factory=list)
+    problems: list[excel.Problem] = field(default_factory=list)
+    conflicts: list[excel.Conflict] = field(default_factory=list)
+
+
+class _RollBack(Exception):
+    def __init__(self, result: ExcelImportResult) -> None:
+        super().__init__("Excel import rolled back.")
+        self.result = result
+
+
+def excel_import(
+    *, evaluation: Evaluation, upload: UploadedFile | None, by: AnyUser, roles: frozenset[Role]
+) -> ExcelImportResult:
+    """Save every section an exported workbook changes, all or nothing.
+
+    Raise `excel.ExcelRefused` for a file that is not read at all (not an .xlsx, too large, a zip
+    or XML bomb, another evaluation's). Each changed section is saved through `section_save`,
+    on a form bound anew after the sections before it were saved (some share one row).
+    """
+    data = excel.checked_bytes(upload)
+    workbook = excel.load(data, name=(upload.name if upload else "") or "")
+    plan = excel.import_plan(evaluation, workbook, roles=roles)
+    if plan.problems or plan.conflicts:
+        return ExcelImportResult(problems=plan.problems, conflicts=plan.conflicts)
+    try:
+        with transaction.atomic():
+            return _save_changes(evaluation, plan.changes, by=by)
+    except _RollBack as rollback:
+        return rollback.result
+
+
+def _save_changes(
+    evaluation: Evaluation, changes: list[excel.Change], *, by: AnyUser
+) -> ExcelImportResult:
+    result = ExcelImportResult()
+    # Last section first: later sections fill in rows that earlier ones lay out (the funds
+    # figures of the lines the structure names), so rows the layout deletes are filled in first.
+    for change in reversed(changes):
+        section = section_for(evaluation, change.key)
+        if section is None:
+            raise _RollBack(ExcelImportResult(problems=_gone(change)))
+        form = section.form(evaluation, change.posted)
+        problems = excel.form_problems(change.layout, form)
+        if problems:
+            raise _RollBack(ExcelImportResult(problems=problems))
+        try:
+            section_save(
+                evaluation=evaluation,
+                section=section,
+                form=form,
+                based_on=change.version,
+                by=by,
+            )
+        except SectionConflict as conflict:
+            found = excel.Conflict(section.key, section.title, change.layout["sheet"], [])
+            raise _RollBack(ExcelImportResult(conflicts=[found])) from conflict
+        result.saved.insert(0, change.title)
+    return result
+
+
+def _gone(change: excel.Change) -> list[excel.Problem]:
+    return [
+        excel.Problem(
+            str(change.layout["sheet"]),
+            str(change.layout.get("title_cell", "A1")),
+            excel.gone_message(),
+        )
+    ]
