@@ -49,7 +49,7 @@ from evaluations.selectors.evaluations import (
     evaluations_of_department,
     section_versions,
 )
-from evaluations.services.sections import SectionConflict, section_save
+from evaluations.services.sections import Outcome, SectionNotEditable, section_submit
 from evaluations.tables.registry import (
     Section,
     scoped_sections,
@@ -271,33 +271,31 @@ class SectionView(TenantAPIView):
         evaluation = self.evaluation(pk)
         section = self.section(evaluation, key)
         if not section.can_edit(self.tenant.roles, evaluation):
-            raise PermissionDenied("您的角色或此自评的状态不允许修改此栏目。")
+            raise PermissionDenied(SectionNotEditable().args[0])
         payload = request.data if isinstance(request.data, dict) else {}
         based_on = payload.get("based_on")
-        if not isinstance(based_on, int):
+        if not isinstance(based_on, int) or isinstance(based_on, bool):
             raise serializers.ValidationError({"based_on": "须给出所依据的版本号（整数）"})
-        current = section.form(evaluation)
-        form = section.form(evaluation, posted_data(section, current, payload.get("data")))
-        if not form.is_valid():
+        done = section_submit(
+            evaluation=evaluation,
+            section=section,
+            data=posted_data(section, section.form(evaluation), payload.get("data")),
+            based_on=based_on,
+            by=request.user,
+            roles=self.tenant.roles,
+        )
+        if done.outcome is Outcome.INVALID:
             return Response(
-                {"errors": form_errors(form)}, status=status.HTTP_422_UNPROCESSABLE_ENTITY
+                {"errors": form_errors(done.form)}, status=status.HTTP_422_UNPROCESSABLE_ENTITY
             )
-        try:
-            state = section_save(
-                evaluation=evaluation,
-                section=section,
-                form=form,
-                based_on=based_on,
-                by=request.user,
-            )
-        except SectionConflict as conflict:
+        if done.outcome is Outcome.CONFLICT:
             # The other's values as saved: read afresh, not from the objects this request loaded
             # (and cached, a blank row included) before the other save was committed.
             now = self.evaluation(pk)
             return Response(
                 {
                     "detail": "他人已修改此栏目，未保存。",
-                    "version": conflict.state.version,
+                    "version": done.version,
                     "data": form_data(self.section(now, key).form(now)),
                 },
                 status=status.HTTP_409_CONFLICT,
@@ -309,7 +307,7 @@ class SectionView(TenantAPIView):
         return Response(
             {
                 "key": key,
-                "version": state.version,
+                "version": done.version,
                 "data": form_data(section.form(evaluation)),
                 "violations": violations,
             }

@@ -18,6 +18,7 @@ from django.http import QueryDict
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from evaluations.formatting import money, widget_html
 from evaluations.models import Evaluation, FundLine
 from evaluations.models.funds import (
     COLUMN_LABELS,
@@ -27,9 +28,9 @@ from evaluations.models.funds import (
     FundNode,
     FundTree,
 )
+from evaluations.tables.base import owned_fields, save_owned
 from evaluations.tables.basic import guangdong
 from evaluations.tables.registry import Section, Table, register, register_table
-from evaluations.templatetags.evaluation_tags import money, widget_html
 
 TABLE = register_table(
     Table("funds", str(_("整体绩效自评基础数据表（财政资金情况）")), applies_to=guangdong)
@@ -373,7 +374,10 @@ def save_lines(evaluation: Evaluation, formset: FundLineFormSet) -> None:
             if "order" not in form.changed_data:
                 line.order = orders.get(line.parent_id, -1) + 1
                 orders[line.parent_id] = line.order
-        line.save()
+            line.save()
+        else:
+            # Structure and figures are two sections over the same rows: each writes its own.
+            save_owned(line, owned_fields(form))
     for form in formset.deleted_forms:
         if form.instance.pk:
             form.instance.delete()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation, ProjectEvaluation
 from evaluations.scoring.projects import AMOUNTS, fresh_project_scoring, project_scoring
+from evaluations.tables.base import owned_fields, save_owned
 from evaluations.tables.hunan import FUNDS_FIELDS, as_written, funds_values, sum_present
 from evaluations.tables.indicators import indicator_formset, indicator_values, save_indicators
 from evaluations.tables.registry import Section, Table, register_source, register_table
@@ -129,7 +130,7 @@ def project_sections(evaluation: Evaluation, project: ProjectEvaluation) -> list
             title,
             template,
             build_form=build_form,
-            save=lambda evaluation, form: form.save(),
+            save=lambda evaluation, form: save_owned(form.instance, owned_fields(form)),
             values=lambda evaluation: values(project),
             **options,
         )

@@ -13,6 +13,7 @@ from django.http import QueryDict
 
 from departments.roles import Role
 from evaluations.models import Evaluation
+from evaluations.tables.inputs import numbers_as_text
 from evaluations.workflow import EDITABLE_STATES
 
 SectionForm = BaseForm | BaseFormSet
@@ -75,7 +76,7 @@ class Section:
         return self.key.replace(".", "-").replace("_", "-")
 
     def form(self, evaluation: Evaluation, data: QueryDict | None = None, files: Any = None) -> Any:
-        return self.build_form(evaluation, data, files, prefix=self.prefix)
+        return numbers_as_text(self.build_form(evaluation, data, files, prefix=self.prefix))
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,8 @@ class ScoresForm(forms.Form):
                 # 加减分 is signed and capped by the engine (which flags a claim above its cap).
                 min_value=None if indicator.code in signed else Decimal(0),
                 max_value=None if indicator.code in signed else indicator.weight,
+                # The column's bounds (IndicatorScore: 7 digits, 2 decimals), or it would overflow.
+                max_digits=7,
                 decimal_places=2,
                 initial=getattr(row, self.score_field, None),
             )

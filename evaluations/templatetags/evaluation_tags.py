@@ -1,17 +1,19 @@
 from decimal import ROUND_HALF_UP, Decimal
-from html import escape
 from typing import Any
 
 from django import template
-from django.forms import BoundField, CheckboxInput, Select, Textarea
-from django.utils.safestring import SafeString, mark_safe
+from django.forms import Textarea
+from django.utils.safestring import SafeString
 
+from evaluations.formatting import money, widget_html
 from evaluations.models import Evaluation
 from evaluations.tables.narrative import render_markdown
 from evaluations.tables.registry import section_for
 from rubrics.engine.metrics import CENT, percent, points_fixed
 
 register = template.Library()
+register.filter("money", money)
+register.filter("widget_html", widget_html)
 
 
 @register.filter
@@ -93,56 +95,11 @@ def ratio_percent(value: Decimal | None) -> str:
     return "—" if value is None else percent(value)
 
 
-@register.filter
-def money(value: Decimal | None) -> str:
-    """An amount in 万元 with two decimals, rounded half up; blank when there is none."""
-    if value is None:
-        return ""
-    return format(value.quantize(CENT, rounding=ROUND_HALF_UP), "f")
-
-
 @register.simple_tag
 def fresh_form(key: str, evaluation: Evaluation) -> Any:
     """Section `key`'s form as saved now, for live templates that re-render after a save."""
     section = section_for(evaluation, key)
     return section.form(evaluation) if section else None
-
-
-@register.filter
-def widget_html(bound: BoundField) -> SafeString:
-    """A text, number, date, hidden, checkbox or select input without the widget templates.
-
-    Wide row tables render thousands of inputs; Django's template per widget makes a 300-line
-    table take seconds, this takes milliseconds.
-    """
-    widget = bound.field.widget
-    value = bound.value()
-    attrs = _attrs({**widget.attrs, "id": bound.auto_id})
-    name = escape(bound.html_name)
-    if isinstance(widget, Select):
-        selected = set(widget.format_value(value))
-        options = "".join(
-            f'<option value="{escape(str(v))}"{" selected" if str(v) in selected else ""}>'
-            f"{escape(str(text))}</option>"
-            for v, text in widget.choices
-        )
-        return mark_safe(f'<select name="{name}"{attrs}>{options}</select>')  # noqa: S308
-    if isinstance(widget, CheckboxInput):
-        checked = " checked" if widget.check_test(value) else ""
-        return mark_safe(f'<input type="checkbox" name="{name}"{attrs}{checked}>')  # noqa: S308
-    shown = widget.format_value(value)
-    shown_attr = "" if shown is None else f' value="{escape(str(shown))}"'
-    kind = widget.input_type
-    return mark_safe(f'<input type="{kind}" name="{name}"{attrs}{shown_attr}>')  # noqa: S308
-
-
-def _attrs(attrs: dict[str, Any]) -> str:
-    """Escaped HTML attributes; True gives a bare attribute, False and None none."""
-    return "".join(
-        f" {key}" if value is True else f' {key}="{escape(str(value))}"'
-        for key, value in attrs.items()
-        if value is not None and value is not False
-    )
 
 
 @register.filter

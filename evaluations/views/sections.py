@@ -1,7 +1,6 @@
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -12,7 +11,6 @@ from departments.roles import ALL_ROLES, Role
 from departments.tenancy import TenantRequest, tenant_view
 from evaluations.models import Campaign, Evaluation
 from evaluations.models.parts import rows_read_once
-from evaluations.selectors.conflicts import form_differences
 from evaluations.selectors.evaluations import (
     campaigns_with_progress,
     evaluation_metrics,
@@ -23,7 +21,7 @@ from evaluations.selectors.evaluations import (
     evidence_by_section,
     section_versions,
 )
-from evaluations.services.sections import SectionConflict, section_save
+from evaluations.services.sections import Outcome, section_submit
 from evaluations.tables.registry import (
     Section,
     Table,
@@ -163,36 +161,29 @@ def section_save_view(request: TenantRequest, department: str, pk: int, key: str
     section = section_for(evaluation, key)
     if section is None:
         raise Http404
-    if not section.can_edit(request.tenant.roles, evaluation):
-        raise PermissionDenied(_("您的角色或此自评的状态不允许修改此栏目。"))
     try:
         based_on = int(request.POST.get("reapply") or request.POST["based_on"])
     except (KeyError, ValueError):
         return HttpResponseBadRequest(_("缺少版本号，请刷新页面后重试。"))
-    form = section.form(evaluation, request.POST, request.FILES)
-    result: dict[str, Any] = {"form": form, "version": based_on}
-    status = 200
-    if not form.is_valid():
-        status = 422
-    else:
-        try:
-            state = section_save(
-                evaluation=evaluation,
-                section=section,
-                form=form,
-                based_on=based_on,
-                by=request.user,
-            )
-            result.update(version=state.version, saved=state)
-        except SectionConflict as conflict:
-            status = 409
-            # Loaded afresh: the winner committed after this request loaded the evaluation.
-            evaluation = _evaluation(pk)
-            result.update(
-                conflict=conflict.state,
-                differences=form_differences(form, section.form(evaluation)),
-            )
-    return _section_response(request, evaluation, section, result, status)
+    done = section_submit(
+        evaluation=evaluation,
+        section=section,
+        data=request.POST,
+        files=request.FILES,
+        based_on=based_on,
+        by=request.user,
+        roles=request.tenant.roles,
+    )
+    result: dict[str, Any] = {"form": done.form, "version": done.version}
+    if done.outcome is Outcome.SAVED:
+        result["saved"] = done.state
+    elif done.outcome is Outcome.CONFLICT:
+        evaluation = _evaluation(pk)  # the winner's values, read afresh
+        result.update(conflict=done.state, differences=done.differences)
+    return _section_response(request, evaluation, section, result, STATUS[done.outcome])
+
+
+STATUS = {Outcome.SAVED: 200, Outcome.INVALID: 422, Outcome.CONFLICT: 409}
 
 
 def _section_response(
