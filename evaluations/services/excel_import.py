@@ -7,7 +7,7 @@ from django.db import transaction
 
 from departments.roles import Role
 from departments.selectors import AnyUser
-from evaluations.excel import workbook as excel
+from evaluations.excel import export as excel
 from evaluations.models import Evaluation
 from evaluations.services.sections import SectionConflict, section_save
 from evaluations.tables.registry import section_for

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from departments.roles import ALL_ROLES, Role
 from departments.tenancy import TenantRequest, tenant_view
-from evaluations.excel import workbook as excel
+from evaluations.excel import export as excel
 from evaluations.models import Evaluation
 from evaluations.services.excel_import import excel_import
 from evaluations.tables.registry import tables_for

@@ -18,7 +18,7 @@ from django_scopes import scope, scopes_disabled
 
 from departments.roles import Role
 from evaluations.api.views import form_data
-from evaluations.excel import workbook as excel
+from evaluations.excel import export as excel
 from evaluations.models import (
     Disclosures,
     Evaluation,
