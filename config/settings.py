@@ -5,10 +5,12 @@ Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and CELERY_BROK
 the security settings below make `manage.py check --deploy` pass.
 """
 
+import logging
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -50,6 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "csp",
     "departments",
     "evaluations",
     "rubrics",
@@ -58,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so that every answer gets the policy, error pages included.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -176,10 +181,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- Django REST framework -------------------------------------------------------------------------
+# The API speaks JSON (config/api.py): 401 for anonymous callers, bodies read by safe_json,
+# refusals as {"detail": …} in the user's language, every refusal in the schema.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["config.api.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": ["config.api.SafeJSONParser"],
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "config.api_schema.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "预算绩效自评平台 API",
@@ -207,10 +216,45 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# Content-Security-Policy (django-csp) on every answer: our own scripts and styles only, no inline
+# code (HTMX is a vendored file, its indicator styles are in site.css). The API docs page adds
+# what Swagger UI needs, on that view only (config/views.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+
+def client_error_without_traceback(record: logging.LogRecord) -> bool:
+    """Keep django.request's line for a 4xx, drop its traceback: a refusal is not a fault."""
+    if 400 <= getattr(record, "status_code", 500) < 500:
+        record.exc_info = None
+        record.exc_text = None
+    return True
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "client_error_without_traceback": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": client_error_without_traceback,
+        }
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}},
+    "loggers": {
+        "pgserver": {"level": "WARNING"},
+        # Django logs an expected 403 (PermissionDenied) with its traceback, as if it were a bug.
+        "django.request": {"filters": ["client_error_without_traceback"]},
+    },
 }

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from config import views as site_views
 from departments import urls as departments_urls
@@ -39,6 +39,12 @@ urlpatterns = [
     path("api/", include((rubrics_urls.api_urls, "rubrics-api"))),
     path("api/d/<slug:department>/", include((evaluations_urls.api_urls, "department-api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", site_views.api_docs, name="api-docs"),
     path("admin/", admin.site.urls),
 ]
+
+# Error pages: JSON under /api/, the site's templates elsewhere.
+handler400 = site_views.bad_request
+handler403 = site_views.permission_denied
+handler404 = site_views.page_not_found
+handler500 = site_views.server_error

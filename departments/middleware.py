@@ -1,8 +1,10 @@
 """Resolve the tenant from the URL, check membership, and run and render the view inside its scope.
 
 As in pretix's control middleware: outsiders get 404 (we do not confirm that a tenant exists),
-members without the right role get 403, anonymous users are sent to the login page. Every other
-URL runs with no scope at all, so a query on a scoped model there raises instead of leaking.
+members without the right role get 403, anonymous users are sent to the login page. Under /api/
+the API speaks JSON: anonymous callers get 401, and the 404 and 403 are answered as JSON by the
+error handlers (config/views.py). Every other URL runs with no scope at all, so a query on a
+scoped model there raises instead of leaking.
 """
 
 from collections.abc import Callable
@@ -14,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import Resolver404, ResolverMatch, resolve
 from django_scopes import scope, scopes_disabled
 
+from config.api import is_api_request, not_logged_in_response
 from departments.models import Department, Jurisdiction
 from departments.selectors import (
     AnyUser,
@@ -38,6 +41,8 @@ class TenantScopeMiddleware:
         if not ({"department", "jurisdiction"} & match.kwargs.keys()):
             return self.get_response(request)
         if not request.user.is_authenticated:
+            if is_api_request(request):
+                return not_logged_in_response()
             return redirect_to_login(request.get_full_path())
         tenant = resolve_tenant(request, match)
         request.tenant = tenant  # type: ignore[attr-defined]

@@ -25,6 +25,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
+from config.api_schema import DetailSerializer
 from departments.models import Department
 from departments.roles import Role
 from evaluations.models import Campaign, Evaluation, ProjectEvaluation
@@ -388,13 +389,13 @@ class FormErrorsField(serializers.JSONField):
 SECTION_INVALID = inline_serializer("SectionInvalid", {"errors": FormErrorsField()})
 
 
-class DetailSerializer(serializers.Serializer[Any]):
-    detail = serializers.CharField(help_text="中文说明")
-
-
 REQUEST_ERROR = inline_serializer(
     "RequestError",
     {
+        "detail": serializers.CharField(
+            required=False,
+            help_text="请求体不是可读的 JSON 时的说明（格式错误、不是 UTF-8、嵌套过深、含空字符等）",
+        ),
         "based_on": serializers.CharField(required=False, help_text="缺少或不是整数时的说明"),
         "data": serializers.CharField(
             required=False, help_text="data 不是对象、行表缺少 rows 时的说明"

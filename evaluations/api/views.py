@@ -21,7 +21,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -182,7 +181,6 @@ class SectionView(TenantAPIView):
     """Read or write one section. A write names the version it is based on (409 if stale)."""
 
     tenant_roles = frozenset(ALL_ROLES)
-    parser_classes = [JSONParser]
 
     @extend_schema(
         summary="读取一个栏目",

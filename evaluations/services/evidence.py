@@ -105,6 +105,13 @@ def check_upload(upload: UploadedFile) -> FileKind:
     return kind
 
 
+def check_row_label(row_label: str) -> str:
+    """The indicator the file supports, as stored; text PostgreSQL cannot hold is refused."""
+    if "\x00" in row_label:
+        raise EvidenceRefused(_("「对应指标」中含有空字符（NUL），未上传。"))
+    return row_label.strip()[:200]
+
+
 def _sha256(upload: UploadedFile) -> str:
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -124,11 +131,12 @@ def evidence_upload(
     """Store an accepted file under a random name and record it; raise EvidenceRefused if not."""
     if upload is None:
         raise EvidenceRefused(_("请选择要上传的文件。"))
+    label = check_row_label(row_label)
     kind = check_upload(upload)
     evidence = Evidence(
         evaluation=evaluation,
         section_key=section_key,
-        row_label=row_label.strip()[:200],
+        row_label=label,
         original_name=Path(upload.name or "").name[:255] or f"evidence.{kind.extension}",
         content_type=kind.content_type,
         size=upload.size or 0,
