@@ -264,10 +264,10 @@ class Fairness(EvaluationPart):
 class RevenueAndProcurement(EvaluationPart):
     """收支及采购情况 (from the report text): revenue, spending, carry-over, stock funds, procurement."""
 
-    prior_carryover = money_field(_("上年结转结余"))
+    prior_carryover = money_field(_("上年结转结余"), signed=True)
     actual_revenue = money_field(_("本年实际收入"))
     actual_expenditure = money_field(_("本年实际支出"))
-    year_end_carryover = money_field(_("年末结转和结余"))
+    year_end_carryover = money_field(_("年末结转和结余"), signed=True)
     overall_expenditure_rate_stated = percent_field(_("整体支出完成率（填报）"))
     stock_funds_prev = money_field(_("上年末存量资金"))
     stock_funds_end = money_field(_("本年末存量资金"))

@@ -58,9 +58,9 @@ class FundLine(models.Model):
     order = models.PositiveIntegerField(_("排序"), default=0)
     name = models.CharField(_("项目"), max_length=200)
 
-    carryover_prior = money_field(_("上年结转"))
+    carryover_prior = money_field(_("上年结转"), signed=True)
     budget_initial = money_field(_("部门年初预算数"))
-    adjustment = money_field(_("调整/调剂金额"))
+    adjustment = money_field(_("调整/调剂金额"), signed=True)
     other_special = money_field(_("市级其他专项资金安排"))
     superior_doc_no = models.CharField(_("上级下达资金文号"), max_length=200, blank=True)
     superior_received_on = models.DateField(_("收到上级资金文件时间"), null=True, blank=True)
@@ -86,7 +86,7 @@ class FundLine(models.Model):
     superior_transfer_on = models.DateField(
         _("上级补助资金支出：下达转移支付时间"), null=True, blank=True
     )
-    balance = money_field(_("结转结余资金"))
+    balance = money_field(_("结转结余资金"), signed=True)
     remark = models.CharField(_("备注"), max_length=1000, blank=True)
     # Figures as the department published them where the form computes them (parents' columns,
     # 部门调整预算数, 小计): column → decimal string. Rules compare them with the computation.

@@ -4,6 +4,7 @@
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, ClassVar, Self
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
@@ -11,15 +12,31 @@ from django_scopes import ScopedManager
 from evaluations.models.campaigns import Evaluation
 from evaluations.models.parts import EvaluationPart, count_field, money_field
 
+NOT_NEGATIVE_FIGURE = MinValueValidator(Decimal(0), message=_("不能为负数。"))
+
 
 def percent_field(label: Any) -> models.DecimalField:
     """A rate as the sheet writes it, in percent (96.00 for 96.00%)."""
-    return models.DecimalField(label, max_digits=7, decimal_places=2, null=True, blank=True)
+    return models.DecimalField(
+        label,
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[NOT_NEGATIVE_FIGURE],
+    )
 
 
 def score_field(label: Any) -> models.DecimalField:
     """Points of a scoring sheet (分值, 得分), as written with up to two decimals."""
-    return models.DecimalField(label, max_digits=6, decimal_places=2, null=True, blank=True)
+    return models.DecimalField(
+        label,
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[NOT_NEGATIVE_FIGURE],
+    )
 
 
 class HunanBasicData(EvaluationPart):
@@ -124,9 +141,9 @@ class ProjectEvaluation(FundsAndTargets):
     current_initial = money_field(_("当年财政拨款 年初预算数"))
     current_full_year = money_field(_("当年财政拨款 全年预算数"))
     current_executed = money_field(_("当年财政拨款 全年执行数"))
-    carryover_initial = money_field(_("上年结转 年初预算数"))
-    carryover_full_year = money_field(_("上年结转 全年预算数"))
-    carryover_executed = money_field(_("上年结转 全年执行数"))
+    carryover_initial = money_field(_("上年结转 年初预算数"), signed=True)
+    carryover_full_year = money_field(_("上年结转 全年预算数"), signed=True)
+    carryover_executed = money_field(_("上年结转 全年执行数"), signed=True)
     other_initial = money_field(_("其它资金 年初预算数"))
     other_full_year = money_field(_("其它资金 全年预算数"))
     other_executed = money_field(_("其它资金 全年执行数"))

@@ -9,6 +9,7 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import ForeignObjectRel
+from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from evaluations.models.campaigns import Evaluation
@@ -34,8 +35,21 @@ class MoneyField(models.DecimalField):
         return super().formfield(**{"form_class": MoneyFormField, **kwargs})
 
 
-def money_field(label: Any, **kwargs: Any) -> MoneyField:
-    return MoneyField(label, max_digits=16, decimal_places=4, null=True, blank=True, **kwargs)
+NOT_NEGATIVE = MinValueValidator(Decimal(0), message=_("金额不能为负数。"))
+
+
+def money_field(label: Any, *, signed: bool = False, **kwargs: Any) -> MoneyField:
+    """An amount; only adjustments and carry-overs (`signed`) can be below zero."""
+    validators = [] if signed else [NOT_NEGATIVE]
+    return MoneyField(
+        label,
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=validators,
+        **kwargs,
+    )
 
 
 def count_field(label: Any, **kwargs: Any) -> models.PositiveIntegerField:

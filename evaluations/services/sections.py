@@ -19,7 +19,7 @@ from departments.selectors import AnyUser
 from evaluations.models import Evaluation, SectionState
 from evaluations.selectors.conflicts import Difference, form_differences
 from evaluations.tables.base import RowGone
-from evaluations.tables.registry import Section, forget_made_sections
+from evaluations.tables.registry import Section
 
 
 class SectionConflict(Exception):
@@ -115,7 +115,6 @@ def section_save(
             section.save(evaluation, form)
     except RowGone as gone:
         raise SectionConflict(state) from gone
-    forget_made_sections(evaluation)
     state.version += 1
     state.updated_by_id = by.pk
     state.save(update_fields=["version", "updated_by", "updated_at"])

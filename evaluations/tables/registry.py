@@ -137,14 +137,9 @@ def register_source(source: Callable[[Evaluation], list[Section]]) -> None:
 
 
 def scoped_sections(evaluation: Evaluation) -> list[Section]:
-    """The sections made per object of the evaluation, each with its own values scope.
-
-    Remembered on the evaluation instance for the request (projects are added by a redirect).
-    """
-    if not hasattr(evaluation, "_scoped_sections"):
-        made = [section for source in _SOURCES for section in source(evaluation)]
-        evaluation._scoped_sections = made  # type: ignore[attr-defined]
-    return evaluation._scoped_sections  # type: ignore[attr-defined]
+    """The sections made per object of the evaluation (one set per project), each with its own
+    values scope; read afresh at every call, so a project added meanwhile is there."""
+    return [section for source in _SOURCES for section in source(evaluation)]
 
 
 def section_for(evaluation: Evaluation, key: str) -> Section | None:
@@ -153,8 +148,3 @@ def section_for(evaluation: Evaluation, key: str) -> Section | None:
         if section.key == key:
             return section
     return None
-
-
-def forget_made_sections(evaluation: Evaluation) -> None:
-    """After a save, sections made per object read their objects afresh."""
-    evaluation.__dict__.pop("_scoped_sections", None)

@@ -6,9 +6,7 @@ from django.forms import Textarea
 from django.utils.safestring import SafeString
 
 from evaluations.formatting import money, widget_html
-from evaluations.models import Evaluation
 from evaluations.tables.narrative import render_markdown
-from evaluations.tables.registry import section_for
 from rubrics.engine.metrics import CENT, percent, points_fixed
 
 register = template.Library()
@@ -20,19 +18,6 @@ register.filter("widget_html", widget_html)
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     """`mapping|get_item:key` for dictionaries whose keys are not identifiers (None otherwise)."""
     return mapping.get(key) if isinstance(mapping, dict) else None
-
-
-@register.simple_tag
-def evaluation_scoring(evaluation: Any) -> dict[str, Any] | None:
-    """The evaluation's scoring sheet computed now: {"result", "items" by field key}."""
-    from evaluations.scoring.department import evaluation_scoring as compute
-    from evaluations.tables.scores import field_key
-
-    computed = compute(evaluation)
-    if computed is None:
-        return None
-    _, result = computed
-    return {"result": result, "items": {field_key(item.code): item for item in result.items}}
 
 
 @register.filter
@@ -95,13 +80,6 @@ def ratio_percent(value: Decimal | None) -> str:
     return "—" if value is None else percent(value)
 
 
-@register.simple_tag
-def fresh_form(key: str, evaluation: Evaluation) -> Any:
-    """Section `key`'s form as saved now, for live templates that re-render after a save."""
-    section = section_for(evaluation, key)
-    return section.form(evaluation) if section else None
-
-
 @register.filter
 def report_markdown(text: str) -> SafeString:
     """A report chapter's Markdown as sanitised HTML (see evaluations.tables.narrative)."""
@@ -112,24 +90,3 @@ def report_markdown(text: str) -> SafeString:
 def of_section(violations: list[Any], key: str) -> list[Any]:
     """`violations|of_section:section.key`: the rule violations one section card lists."""
     return [violation for violation in violations if violation.section == key]
-
-
-@register.simple_tag
-def funds_computed_oob(evaluation: Evaluation, prefix: str) -> SafeString:
-    """The funds table's computed cells after a save (see tables.funds.computed_oob_html)."""
-    from evaluations.models.funds import FundTree
-    from evaluations.tables.funds import computed_oob_html
-
-    return computed_oob_html(FundTree.of(evaluation), prefix)
-
-
-@register.simple_tag
-def scored_projects(evaluation: Evaluation) -> list[tuple[Any, Any]]:
-    """The evaluation's projects, each with its scoring (two queries whatever their number)."""
-    from evaluations.models import ProjectEvaluation
-    from evaluations.scoring.projects import project_scoring
-
-    projects = ProjectEvaluation.objects.filter(evaluation=evaluation).prefetch_related(
-        "indicators"
-    )
-    return [(project, project_scoring(evaluation, project)) for project in projects]

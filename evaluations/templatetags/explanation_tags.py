@@ -1,92 +1,24 @@
 """Explanations (说明) of warnings where the warnings are listed: the section cards and the panel.
 
-`{% warning_notes evaluation as notes %}` loads every explanation of the evaluation once per
-request (remembered on the evaluation instance, which every list of one page shares), so a page
-of many sections and the panel cost one query together.
+The view passes `notes` (selectors.page.WarningNotes: every explanation, loaded once per request);
+these tags only write them out.
 """
 
-from dataclasses import dataclass
-from functools import cached_property
 from html import escape
 
 from django import template
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from departments.roles import Role
 from evaluations.checks.engine import Violation
-from evaluations.models import Evaluation
 from evaluations.models.explanations import EXPLANATION_MAX_LENGTH
 from evaluations.selectors.evaluations import (
-    ExplanationIndex,
     explanation_for,
-    explanations_of,
     unexplained_among,
 )
-from evaluations.workflow import EDITABLE_STATES
+from evaluations.selectors.page import WarningNotes
 
 register = template.Library()
-
-MEMO = "_warning_explanations"
-
-
-@dataclass
-class WarningNotes:
-    """The evaluation's explanations, and whether (and where) this user may write them."""
-
-    explanations: ExplanationIndex
-    can_write: bool
-    url: str
-    next: str
-    csrf_token: str
-
-    @cached_property
-    def form_start(self) -> str:
-        """The opening of every explanation form on the page, escaped once."""
-        url = escape(self.url)
-        return (
-            f'<form method="post" action="{url}" hx-post="{url}" hx-swap="none" '
-            'class="explain-form">'
-            f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(self.csrf_token)}">'
-            f'<input type="hidden" name="next" value="{escape(self.next)}">'
-        )
-
-
-def forget_explanations(evaluation: Evaluation) -> None:
-    """After an explanation is written, the lists read them afresh."""
-    evaluation.__dict__.pop(MEMO, None)
-
-
-def _explanations(evaluation: Evaluation) -> ExplanationIndex:
-    if MEMO not in evaluation.__dict__:
-        evaluation.__dict__[MEMO] = explanations_of(evaluation)
-    found: ExplanationIndex = evaluation.__dict__[MEMO]
-    return found
-
-
-@register.simple_tag(takes_context=True)
-def warning_notes(context: template.Context, evaluation: Evaluation) -> WarningNotes:
-    request = context.get("request")
-    tenant = getattr(request, "tenant", None)
-    roles = tenant.roles if tenant is not None else frozenset()
-    # Without JavaScript the form returns to the page it is on; a fragment HTMX re-rendered
-    # after a POST (an autosave) names that page in HX-Current-URL.
-    here = ""
-    if request is not None:
-        here = request.headers.get("HX-Current-URL") or (
-            request.get_full_path() if request.method == "GET" else ""
-        )
-    return WarningNotes(
-        explanations=_explanations(evaluation),
-        can_write=Role.FILLER in roles and evaluation.state in EDITABLE_STATES,
-        url=reverse(
-            "department:warning_explanation",
-            kwargs={"department": evaluation.department.slug, "pk": evaluation.pk},
-        ),
-        next=here,
-        csrf_token=str(context.get("csrf_token") or ""),
-    )
 
 
 @register.filter

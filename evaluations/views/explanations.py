@@ -5,7 +5,6 @@ that redirects back to the page it came from. Everyone who sees the evaluation r
 explanations in those lists; only fillers write them, while the evaluation is editable.
 """
 
-from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -24,8 +23,7 @@ from evaluations.models import Evaluation
 from evaluations.models.explanations import EXPLANATION_MAX_LENGTH
 from evaluations.services.explanations import warning_explain
 from evaluations.tables.registry import section_for
-from evaluations.templatetags.explanation_tags import forget_explanations
-from evaluations.views.sections import _checks_context, _evaluation
+from evaluations.views.common import checks_context, evaluation_or_404
 from evaluations.workflow import EDITABLE_STATES
 
 
@@ -40,7 +38,7 @@ class ExplanationForm(forms.Form):
 @require_POST
 def warning_explanation(request: TenantRequest, department: str, pk: int) -> HttpResponse:
     """Write (or, with a blank text, remove) the explanation of one warning raised now."""
-    evaluation = _evaluation(pk)
+    evaluation = evaluation_or_404(pk)
     if evaluation.state not in EDITABLE_STATES:
         raise PermissionDenied(_("此自评已提交，不能修改警告说明。"))
     form = ExplanationForm(request.POST)
@@ -50,7 +48,7 @@ def warning_explanation(request: TenantRequest, department: str, pk: int) -> Htt
             if "text" in form.errors
             else _("缺少警告信息，请刷新页面后重试。")
         )
-    checks = _checks_context(evaluation)
+    checks = checks_context(request, evaluation)
     identity = (
         form.cleaned_data["code"],
         form.cleaned_data["section"],
@@ -61,15 +59,14 @@ def warning_explanation(request: TenantRequest, department: str, pk: int) -> Htt
     )
     if warning is None:  # fixed meanwhile (or never a warning): show the lists as they are now
         if request.headers.get("HX-Request"):
-            return _lists(request, evaluation, form.cleaned_data["section"], checks)
+            return _lists(request, evaluation, form.cleaned_data["section"])
         messages.error(request, _("此警告已不存在（数据可能已修改），请刷新页面。"))
         return redirect(_back(request, evaluation))
     explanation = warning_explain(
         evaluation=evaluation, warning=warning, text=form.cleaned_data["text"], by=request.user
     )
-    forget_explanations(evaluation)
     if request.headers.get("HX-Request"):
-        return _lists(request, evaluation, warning.section, checks)
+        return _lists(request, evaluation, warning.section)
     if explanation is None:
         messages.success(request, _("已删除该警告的说明。"))
     else:
@@ -77,11 +74,10 @@ def warning_explanation(request: TenantRequest, department: str, pk: int) -> Htt
     return redirect(_back(request, evaluation))
 
 
-def _lists(
-    request: TenantRequest, evaluation: Evaluation, key: str, checks: dict[str, Any]
-) -> HttpResponse:
-    """The section card's findings and the panel, out of band (each where the page has it)."""
-    context = {"evaluation": evaluation, "oob": True, **checks}
+def _lists(request: TenantRequest, evaluation: Evaluation, key: str) -> HttpResponse:
+    """The section card's findings and the panel as they are now, out of band (each where the
+    page has it)."""
+    context = {"evaluation": evaluation, "oob": True, **checks_context(request, evaluation)}
     parts = [render_to_string("evaluations/_checks.html", context, request)]
     section = section_for(evaluation, key)
     if section is not None:

@@ -17,7 +17,7 @@ from evaluations.selectors.evaluations import evidence_by_section, section_versi
 from evaluations.services.projects import project_create
 from evaluations.tables.projects import TABLE, project_sections
 from evaluations.tables.registry import table_by_slug, tables_for
-from evaluations.views.sections import _checks_context, _evaluation
+from evaluations.views.common import checks_context, evaluation_or_404
 from evaluations.workflow import EDITABLE_STATES
 
 
@@ -32,7 +32,7 @@ def project_detail(
     request: TenantRequest, department: str, pk: int, project_pk: int
 ) -> HttpResponse:
     """One project's 项目支出绩效自评表, section by section, each with what the rubric computes."""
-    evaluation = _evaluation(pk)
+    evaluation = evaluation_or_404(pk)
     project = get_object_or_404(ProjectEvaluation, pk=project_pk, evaluation=evaluation)
     sections = project_sections(evaluation, project)
     versions = section_versions(evaluation, sections)
@@ -56,7 +56,7 @@ def project_detail(
         "blocks": blocks,
         "editable": any(block["editable"] for block in blocks),
         "evidence_by_section": evidence_by_section(evaluation),
-        **_checks_context(evaluation),
+        **checks_context(request, evaluation),
     }
     return TemplateResponse(request, "evaluations/project_detail.html", context)
 
@@ -65,7 +65,7 @@ def project_detail(
 @require_POST
 def project_add(request: TenantRequest, department: str, pk: int) -> HttpResponse:
     """「新增项目」: create the project and open its page."""
-    evaluation = _evaluation(pk)
+    evaluation = evaluation_or_404(pk)
     if evaluation.state not in EDITABLE_STATES:
         raise PermissionDenied(_("此自评已提交，不能修改。"))
     form = ProjectForm(request.POST)

@@ -13,10 +13,6 @@ from evaluations.models import Campaign, Evaluation
 from evaluations.models.parts import rows_read_once
 from evaluations.selectors.evaluations import (
     campaigns_with_progress,
-    evaluation_metrics,
-    evaluation_values,
-    evaluation_violations,
-    evaluation_with_parts,
     evaluations_of_department,
     evidence_by_section,
     section_versions,
@@ -31,6 +27,7 @@ from evaluations.tables.registry import (
     table_by_slug,
     tables_for,
 )
+from evaluations.views.common import checks_context, evaluation_or_404
 from evaluations.workflow import EDITABLE_STATES
 
 
@@ -42,27 +39,6 @@ def department_home(request: TenantRequest, department: str) -> HttpResponse:
     )
 
 
-def _evaluation(pk: int) -> Evaluation:
-    evaluation = evaluation_with_parts(pk=pk)
-    if evaluation is None:
-        raise Http404
-    return evaluation
-
-
-def _checks_context(evaluation: Evaluation) -> dict[str, Any]:
-    values = evaluation_values(evaluation)
-    violations = evaluation_violations(evaluation, values)
-    every = (*sections_for(evaluation), *scoped_sections(evaluation))
-    titles = {section.key: section for section in every}
-    return {
-        "metrics": evaluation_metrics(values),
-        "violations": violations,
-        "error_count": sum(1 for v in violations if v.is_error),
-        "warning_count": sum(1 for v in violations if not v.is_error),
-        "section_index": titles,
-    }
-
-
 def _render_checked(
     request: TenantRequest,
     template: str,
@@ -72,7 +48,7 @@ def _render_checked(
 ) -> TemplateResponse:
     """A page with the metrics and findings, rendered while each table's rows are read once."""
     with rows_read_once(evaluation):
-        context = {**context, **_checks_context(evaluation)}
+        context = {**context, **checks_context(request, evaluation)}
         response = TemplateResponse(request, template, context, status=status)
         response.render()
     return response
@@ -81,7 +57,7 @@ def _render_checked(
 @tenant_view(*ALL_ROLES)
 def evaluation_detail(request: TenantRequest, department: str, pk: int) -> HttpResponse:
     """概览: the evaluation's tables, metrics and every inconsistency found."""
-    evaluation = _evaluation(pk)
+    evaluation = evaluation_or_404(pk)
     context = {
         "evaluation": evaluation,
         "tables": tables_for(evaluation),
@@ -149,7 +125,7 @@ def _blocks(
 
 @tenant_view(*ALL_ROLES)
 def evaluation_table(request: TenantRequest, department: str, pk: int, table: str) -> HttpResponse:
-    evaluation = _evaluation(pk)
+    evaluation = evaluation_or_404(pk)
     return _render_table(request, evaluation, _table(evaluation, table))
 
 
@@ -157,7 +133,7 @@ def evaluation_table(request: TenantRequest, department: str, pk: int, table: st
 @require_POST
 def section_save_view(request: TenantRequest, department: str, pk: int, key: str) -> HttpResponse:
     """Autosave one section: refuse a save based on an old version, show the other's values."""
-    evaluation = _evaluation(pk)
+    evaluation = evaluation_or_404(pk)
     section = section_for(evaluation, key)
     if section is None:
         raise Http404
@@ -178,7 +154,7 @@ def section_save_view(request: TenantRequest, department: str, pk: int, key: str
     if done.outcome is Outcome.SAVED:
         result["saved"] = done.state
     elif done.outcome is Outcome.CONFLICT:
-        evaluation = _evaluation(pk)  # the winner's values, read afresh
+        evaluation = evaluation_or_404(pk)  # the winner's values, read afresh
         result.update(conflict=done.state, differences=done.differences)
     return _section_response(request, evaluation, section, result, STATUS[done.outcome])
 

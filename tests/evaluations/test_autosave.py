@@ -13,6 +13,7 @@ from django_scopes import scope
 
 from evaluations.models import SectionState, Staffing
 from evaluations.services import sections as services
+from evaluations.tables import base as tables_base
 from tests.conftest import Cast
 
 
@@ -149,7 +150,7 @@ def at_once(
     bumping the version), so the other arrives while it is still inside its transaction; this
     asserts that it did: both requests were inside `section_save` at that moment.
     """
-    version_of, forget = services.section_version, services.forget_made_sections
+    version_of, forget = services.section_version, tables_base.forget_part
     entered: list[str] = []
     overlapped: list[bool] = []
 
@@ -157,13 +158,13 @@ def at_once(
         entered.append(threading.current_thread().name)
         return version_of(**kwargs)
 
-    def slow_forget(evaluation: Any) -> None:
+    def slow_forget(evaluation: Any, row: Any) -> None:
         time.sleep(0.3)
         overlapped.append(len(entered) == len(names))
-        forget(evaluation)
+        forget(evaluation, row)
 
     monkeypatch.setattr(services, "section_version", noted_version_of)
-    monkeypatch.setattr(services, "forget_made_sections", slow_forget)
+    monkeypatch.setattr(tables_base, "forget_part", slow_forget)
     clients = {}
     for name, user in zip(names, users, strict=True):
         clients[name] = Client()
