@@ -1,6 +1,8 @@
+import json
 from typing import Any
 
 from django.contrib import messages
+from django.forms import BaseFormSet
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -162,6 +164,19 @@ def section_save_view(request: TenantRequest, department: str, pk: int, key: str
 STATUS = {Outcome.SAVED: 200, Outcome.INVALID: 422, Outcome.CONFLICT: 409}
 
 
+def field_errors(form: Any) -> dict[str, str]:
+    """Each refused input's HTML id and its messages (of every row, for a formset)."""
+    rows = form.forms if isinstance(form, BaseFormSet) else [form]
+    if not form.is_bound:
+        return {}
+    return {
+        row[name].auto_id: " ".join(messages)
+        for row in rows
+        for name, messages in row.errors.items()
+        if name in row.fields
+    }
+
+
 def _section_response(
     request: TenantRequest,
     evaluation: Evaluation,
@@ -172,7 +187,12 @@ def _section_response(
     if request.headers.get("HX-Request"):
         context = {"evaluation": evaluation, "section": section, **result}
         template = "evaluations/_section_response.html"
-        return _render_checked(request, template, evaluation, context, status=status)
+        response = _render_checked(request, template, evaluation, context, status=status)
+        # The form is not swapped (typing goes on): static/js/field-errors.js marks each refused
+        # input with its message, and clears the marks of a save that went through.
+        errors = {"form": section.prefix, "errors": field_errors(result["form"])}
+        response["HX-Trigger"] = json.dumps({"fielderrors": errors})
+        return response
     table = _table(evaluation, section.table)
     if status == 200:
         messages.success(request, _("「%(title)s」已保存。") % {"title": section.title})
