@@ -118,6 +118,13 @@ def test_it_refuses_a_file_over_the_size_limit(cast: Cast, settings: Any) -> Non
     assert stored(cast) == []
 
 
+def test_it_refuses_a_nul_byte_in_the_row_label_with_a_message(cast: Cast) -> None:
+    response = upload(cast, "编制批复.pdf", PDF_BYTES, row_label="在职人员\x00控制率")
+    assert response.status_code == 200
+    assert "「对应指标」中含有空字符（NUL），未上传。" in response.content.decode()
+    assert stored(cast) == []
+
+
 def test_only_fillers_upload_and_only_while_editable(cast: Cast) -> None:
     file = SimpleUploadedFile("a.pdf", PDF_BYTES)
     assert cast.client_for("head_a").post(upload_url(cast), {"file": file}).status_code == 403
