@@ -5,6 +5,8 @@ import logging
 from typing import Any
 
 import pytest
+from django.core.exceptions import SuspiciousOperation
+from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import path, reverse
 from drf_spectacular.generators import SchemaGenerator
@@ -27,12 +29,24 @@ class HeadsOnlyView(TenantAPIView):
         return Response({"ok": True})
 
 
+def broken(request: HttpRequest) -> HttpResponse:
+    raise RuntimeError("broken on purpose")
+
+
+def suspicious(request: HttpRequest) -> HttpResponse:
+    raise SuspiciousOperation("suspicious on purpose")
+
+
 urlpatterns = [
     path("api/d/<slug:department>/heads-only/", HeadsOnlyView.as_view(), name="heads_only"),
+    path("api/broken/", broken),
+    path("api/suspicious/", suspicious),
     *site_urls.urlpatterns,
 ]
+handler400 = site_urls.handler400
 handler403 = site_urls.handler403
 handler404 = site_urls.handler404
+handler500 = site_urls.handler500
 
 NOT_FOUND = {"detail": "不存在，或您没有访问权限。"}
 
@@ -119,6 +133,17 @@ def test_members_without_the_role_get_403_json_from_the_middleware(cast: Cast) -
     assert response.status_code == 403
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"detail": "您的角色不能进行此操作。"}
+
+
+@pytest.mark.urls(__name__)
+def test_server_errors_and_bad_requests_under_the_api_are_json(cast: Cast) -> None:
+    client = cast.client_for("filler_a")
+    client.raise_request_exception = False
+    response = client.get("/api/broken/")
+    assert response.status_code == 500
+    assert response.json() == {"detail": "服务器内部错误，请稍后重试。"}
+    response = client.get("/api/suspicious/")
+    assert response.status_code == 400 and response.json() == {"detail": "请求无法处理。"}
 
 
 def test_members_without_the_role_get_the_html_403_page_outside_the_api(cast: Cast) -> None:

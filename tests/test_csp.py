@@ -83,8 +83,8 @@ def test_the_api_docs_load_their_script_from_a_file_and_allow_data_images(cast: 
 
 
 def templates() -> list[Path]:
-    roots = [Path(root) for options in settings.TEMPLATES for root in options["DIRS"]]
-    roots += list(Path(settings.BASE_DIR).glob("*/templates"))
+    # The project's templates/ and every app's (APP_DIRS).
+    roots = [Path(settings.BASE_DIR) / "templates", *Path(settings.BASE_DIR).glob("*/templates")]
     return sorted(path for root in roots for path in root.rglob("*.html"))
 
 
