@@ -20,7 +20,7 @@ from evaluations.selectors.evaluations import ExplanationIndex, explanations_of
 from evaluations.tables.funds import computed_oob_html
 from evaluations.tables.registry import section_for
 from evaluations.tables.scores import field_key
-from evaluations.workflow import EDITABLE_STATES
+from evaluations.workflow import fillable
 
 
 @dataclass
@@ -51,7 +51,7 @@ def warning_notes(
     """Every explanation of the evaluation (one query) and the form's target for this user."""
     return WarningNotes(
         explanations=explanations_of(evaluation),
-        can_write=Role.FILLER in roles and evaluation.state in EDITABLE_STATES,
+        can_write=fillable(evaluation, roles),
         url=url,
         next=here,
         csrf_token=csrf_token,

@@ -2,14 +2,22 @@
 
 from django.db import transaction
 
+from departments.roles import Role
 from evaluations.models import Evaluation, ProjectEvaluation
+from evaluations.workflow import ensure_fillable
 
 
 @transaction.atomic
 def project_create(
-    *, evaluation: Evaluation, name: str, supervising_department: str, implementing_unit: str
+    *,
+    evaluation: Evaluation,
+    roles: frozenset[Role],
+    name: str,
+    supervising_department: str,
+    implementing_unit: str,
 ) -> ProjectEvaluation:
     """Add a project (项目支出绩效自评) to an evaluation; its sections start at version 0."""
+    ensure_fillable(evaluation, roles)
     return ProjectEvaluation.objects.create(
         evaluation=evaluation,
         name=name,

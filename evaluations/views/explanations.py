@@ -5,10 +5,8 @@ that redirects back to the page it came from. Everyone who sees the evaluation r
 explanations in those lists; only fillers write them, while the evaluation is editable.
 """
 
-
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -24,7 +22,7 @@ from evaluations.models.explanations import EXPLANATION_MAX_LENGTH
 from evaluations.services.explanations import warning_explain
 from evaluations.tables.registry import section_for
 from evaluations.views.common import checks_context, evaluation_or_404
-from evaluations.workflow import EDITABLE_STATES
+from evaluations.workflow import ensure_fillable
 
 
 class ExplanationForm(forms.Form):
@@ -39,8 +37,7 @@ class ExplanationForm(forms.Form):
 def warning_explanation(request: TenantRequest, department: str, pk: int) -> HttpResponse:
     """Write (or, with a blank text, remove) the explanation of one warning raised now."""
     evaluation = evaluation_or_404(pk)
-    if evaluation.state not in EDITABLE_STATES:
-        raise PermissionDenied(_("此自评已提交，不能修改警告说明。"))
+    ensure_fillable(evaluation, request.tenant.roles)
     form = ExplanationForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(
@@ -63,7 +60,11 @@ def warning_explanation(request: TenantRequest, department: str, pk: int) -> Htt
         messages.error(request, _("此警告已不存在（数据可能已修改），请刷新页面。"))
         return redirect(_back(request, evaluation))
     explanation = warning_explain(
-        evaluation=evaluation, warning=warning, text=form.cleaned_data["text"], by=request.user
+        evaluation=evaluation,
+        warning=warning,
+        text=form.cleaned_data["text"],
+        by=request.user,
+        roles=request.tenant.roles,
     )
     if request.headers.get("HX-Request"):
         return _lists(request, evaluation, warning.section)

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -18,7 +17,7 @@ from evaluations.services.projects import project_create
 from evaluations.tables.projects import TABLE, project_sections
 from evaluations.tables.registry import table_by_slug, tables_for
 from evaluations.views.common import checks_context, evaluation_or_404
-from evaluations.workflow import EDITABLE_STATES
+from evaluations.workflow import ensure_fillable
 
 
 class ProjectForm(forms.ModelForm):
@@ -66,14 +65,13 @@ def project_detail(
 def project_add(request: TenantRequest, department: str, pk: int) -> HttpResponse:
     """「新增项目」: create the project and open its page."""
     evaluation = evaluation_or_404(pk)
-    if evaluation.state not in EDITABLE_STATES:
-        raise PermissionDenied(_("此自评已提交，不能修改。"))
+    ensure_fillable(evaluation, request.tenant.roles)
     form = ProjectForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写项目支出名称。"))
         return redirect(
             "department:evaluation_table", department=department, pk=pk, table=TABLE.slug
         )
-    project = project_create(evaluation=evaluation, **form.cleaned_data)
+    project = project_create(evaluation=evaluation, roles=request.tenant.roles, **form.cleaned_data)
     messages.success(request, _("已新增项目「%(name)s」。") % {"name": project.name})
     return redirect("department:project", department=department, pk=pk, project_pk=project.pk)

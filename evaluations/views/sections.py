@@ -30,7 +30,7 @@ from evaluations.tables.registry import (
     tables_for,
 )
 from evaluations.views.common import checks_context, evaluation_or_404
-from evaluations.workflow import EDITABLE_STATES
+from evaluations.workflow import fillable
 
 
 @tenant_view(*ALL_ROLES)
@@ -63,8 +63,7 @@ def evaluation_detail(request: TenantRequest, department: str, pk: int) -> HttpR
     context = {
         "evaluation": evaluation,
         "tables": tables_for(evaluation),
-        "excel_importable": Role.FILLER in request.tenant.roles
-        and evaluation.state in EDITABLE_STATES,
+        "excel_importable": fillable(evaluation, request.tenant.roles),
     }
     return _render_checked(request, "evaluations/evaluation_detail.html", evaluation, context)
 
@@ -95,8 +94,7 @@ def _render_table(
             "table": table,
             "blocks": blocks,
             # Page-level: may this user change anything here (sections, or a table's own actions)?
-            "editable": any(block["editable"] for block in blocks)
-            or (Role.FILLER in roles and evaluation.state in EDITABLE_STATES),
+            "editable": any(block["editable"] for block in blocks) or fillable(evaluation, roles),
             "evidence_by_section": evidence_by_section(evaluation),
         }
         template = "evaluations/evaluation_table.html"
