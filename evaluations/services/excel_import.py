@@ -7,7 +7,16 @@ from django.db import transaction
 
 from departments.roles import Role
 from departments.selectors import AnyUser
-from evaluations.excel import export as excel
+from evaluations.excel import safety
+from evaluations.excel.imports import (
+    Change,
+    Conflict,
+    Problem,
+    form_problems,
+    gone_message,
+    import_plan,
+    read_workbook,
+)
 from evaluations.models import Evaluation
 from evaluations.services.sections import SectionConflict, section_save
 from evaluations.tables.registry import section_for
@@ -18,8 +27,8 @@ class ExcelImportResult:
     """What an import did: the sections saved, or why nothing was (problems, conflicts)."""
 
     saved: list[str] = field(default_factory=list)
-    problems: list[excel.Problem] = field(default_factory=list)
-    conflicts: list[excel.Conflict] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
 
 
 class _RollBack(Exception):
@@ -33,13 +42,14 @@ def excel_import(
 ) -> ExcelImportResult:
     """Save every section an exported workbook changes, all or nothing.
 
-    Raise `excel.ExcelRefused` for a file that is not read at all (not an .xlsx, too large, a zip
-    or XML bomb, another evaluation's). Each changed section is saved through `section_save`,
-    on a form bound anew after the sections before it were saved (some share one row).
+    Raise `ExcelRefused` for a file that is not read at all (not an .xlsx, too large, a zip or XML
+    bomb, more cells than the tables hold, another evaluation's). Each changed section is saved
+    through `section_save`, on a form bound anew after the sections before it were saved (some
+    share one row).
     """
-    data = excel.checked_bytes(upload)
-    workbook = excel.load(data, name=(upload.name if upload else "") or "")
-    plan = excel.import_plan(evaluation, workbook, roles=roles)
+    data = safety.checked_bytes(upload)
+    contents = read_workbook(data, evaluation, name=(upload.name if upload else "") or "")
+    plan = import_plan(evaluation, contents, roles=roles)
     if plan.problems or plan.conflicts:
         return ExcelImportResult(problems=plan.problems, conflicts=plan.conflicts)
     try:
@@ -50,7 +60,7 @@ def excel_import(
 
 
 def _save_changes(
-    evaluation: Evaluation, changes: list[excel.Change], *, by: AnyUser
+    evaluation: Evaluation, changes: list[Change], *, by: AnyUser
 ) -> ExcelImportResult:
     result = ExcelImportResult()
     # Last section first: later sections fill in rows that earlier ones lay out (the funds
@@ -60,7 +70,7 @@ def _save_changes(
         if section is None:
             raise _RollBack(ExcelImportResult(problems=_gone(change)))
         form = section.form(evaluation, change.posted)
-        problems = excel.form_problems(change.layout, form)
+        problems = form_problems(change.layout, form)
         if problems:
             raise _RollBack(ExcelImportResult(problems=problems))
         try:
@@ -72,17 +82,17 @@ def _save_changes(
                 by=by,
             )
         except SectionConflict as conflict:
-            found = excel.Conflict(section.key, section.title, change.layout["sheet"], [])
+            found = Conflict(section.key, section.title, change.layout["sheet"], [])
             raise _RollBack(ExcelImportResult(conflicts=[found])) from conflict
         result.saved.insert(0, change.title)
     return result
 
 
-def _gone(change: excel.Change) -> list[excel.Problem]:
+def _gone(change: Change) -> list[Problem]:
     return [
-        excel.Problem(
+        Problem(
             str(change.layout["sheet"]),
             str(change.layout.get("title_cell", "A1")),
-            excel.gone_message(),
+            gone_message(),
         )
     ]

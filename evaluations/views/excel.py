@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 
 from departments.roles import ALL_ROLES, Role
 from departments.tenancy import TenantRequest, tenant_view
-from evaluations.excel import export as excel
+from evaluations.excel.export import workbook_bytes
+from evaluations.excel.layout import CONTENT_TYPE, ExcelRefused
 from evaluations.models import Evaluation
 from evaluations.services.excel_import import excel_import
 from evaluations.tables.registry import tables_for
@@ -29,10 +30,10 @@ def evaluation_excel(request: TenantRequest, department: str, pk: int) -> FileRe
     evaluation = _evaluation(pk)
     name = f"{evaluation.department.name}-{evaluation.campaign.fiscal_year}-自评.xlsx"
     return FileResponse(
-        io.BytesIO(excel.workbook_bytes(evaluation)),
+        io.BytesIO(workbook_bytes(evaluation)),
         as_attachment=True,
         filename=name,
-        content_type=excel.CONTENT_TYPE,
+        content_type=CONTENT_TYPE,
     )
 
 
@@ -51,7 +52,7 @@ def evaluation_excel_import(request: TenantRequest, department: str, pk: int) ->
             by=request.user,
             roles=request.tenant.roles,
         )
-    except excel.ExcelRefused as refusal:
+    except ExcelRefused as refusal:
         return _result_page(request, evaluation, refused=str(refusal), status=400)
     if result.problems or result.conflicts:
         status = 409 if result.conflicts else 422
