@@ -32,6 +32,8 @@ def loads(data: bytes | str, *, max_depth: int = MAX_DEPTH, decimals: bool = Tru
             _("JSON 格式错误（第 %(line)d 行第 %(column)d 列）：%(reason)s。")
             % {"line": error.lineno, "column": error.colno, "reason": _reason(error.msg)}
         ) from error
+    except ValueError as error:  # an integer of more than 4,300 digits, refused by Python itself
+        raise UnsafeJSON(_("JSON 中的整数位数过多，未读取。")) from error
     for string in _strings(value):
         _check_text(string)
     return value

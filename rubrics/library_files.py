@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from rubrics.engine.definition import Rubric, RubricError, RubricKind, load_rubric_file
+from rubrics.engine.definition import Rubric, RubricError, load_rubric_file
 
 LIBRARY_DIR = Path(__file__).resolve().parent / "library"
 
@@ -24,10 +24,6 @@ def library() -> dict[str, Rubric]:
         if rubric.id != stem:
             raise RubricError(f"评分表文件 {path.name} 的 id「{rubric.id}」与文件名不一致")
         rubrics[rubric.id] = rubric
-    for kind in ("department_overall", "project"):
-        defaults = [r.id for r in rubrics.values() if r.kind == kind and r.default]
-        if len(defaults) > 1:
-            raise RubricError(f"{kind} 类评分表有多个默认：{'、'.join(defaults)}")
     return rubrics
 
 
@@ -37,8 +33,3 @@ def library_rubric(rubric_id: str) -> Rubric:
         return library()[rubric_id]
     except KeyError:
         raise RubricError(f"评分表库中没有「{rubric_id}」") from None
-
-
-def default_rubric(kind: RubricKind) -> Rubric | None:
-    """The library's default rubric for a kind of evaluation (mof-2020-project for projects)."""
-    return next((r for r in library().values() if r.kind == kind and r.default), None)

@@ -1,15 +1,15 @@
 """Rubrics as versioned rows: loaded from the library's YAML, immutable once a campaign uses one."""
 
 import hashlib
-from functools import cache
+from dataclasses import dataclass, field
+from functools import lru_cache
 
-import yaml
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
 from rubrics.engine.definition import Rubric as RubricDefinition
-from rubrics.engine.definition import load_rubric
+from rubrics.engine.definition import load_rubric_yaml
 
 
 class RubricLocked(Exception):
@@ -61,10 +61,25 @@ class Rubric(models.Model):
             return self.campaigns.exists() or self.project_campaigns.exists()
 
     def definition(self) -> RubricDefinition:
-        """The parsed and checked rubric (parsed once per process and version)."""
-        return _parse(self.checksum_of(self.source), self.source)
+        """The parsed and checked rubric; a saved version is parsed once per process."""
+        if self.pk is None:  # a library file checked before it becomes a row
+            return load_rubric_yaml(self.source)
+        return _parsed(_Version(self.pk, self.checksum, self.source))
 
 
-@cache
-def _parse(checksum: str, source: str) -> RubricDefinition:
-    return load_rubric(yaml.safe_load(source))
+@dataclass(frozen=True)
+class _Version:
+    """A saved rubric version as a cache key: its id and checksum, not its text.
+
+    A version a campaign uses never changes (see `save`), and the library rewrites an unused one
+    in place only with a new checksum, so a parse cached under this key is never stale.
+    """
+
+    pk: int
+    checksum: str
+    source: str = field(compare=False, repr=False)
+
+
+@lru_cache(maxsize=64)
+def _parsed(version: _Version) -> RubricDefinition:
+    return load_rubric_yaml(version.source)

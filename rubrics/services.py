@@ -7,7 +7,7 @@ from django.db import transaction
 
 from rubrics.library_files import library_files
 from rubrics.models import Rubric
-from rubrics.selectors import default_rubric_ids
+from rubrics.selectors import current_rubric, default_rubric_ids
 
 if TYPE_CHECKING:
     from evaluations.models import Campaign
@@ -27,7 +27,7 @@ def rubric_library_sync() -> list[SyncChange]:
     changes = []
     for rubric_id, path in library_files().items():
         source = path.read_text(encoding="utf-8")
-        latest = Rubric.objects.filter(rubric_id=rubric_id).order_by("-version").first()
+        latest = current_rubric(rubric_id)
         if latest is not None and latest.checksum == Rubric.checksum_of(source):
             continue
         definition = Rubric(source=source).definition()
@@ -42,23 +42,24 @@ def rubric_library_sync() -> list[SyncChange]:
     return changes
 
 
-def campaign_rubrics_pin(campaign: "Campaign") -> list[str]:
-    """Record on a campaign the rubric versions it scores with where it names none: the latest
-    versions of its table set's defaults. Returns the fields it filled.
+def campaign_rubrics_pin(*, campaign: "Campaign") -> list[str]:
+    """Record on a saved campaign the rubric versions it scores with where it names none: the
+    current versions of its table set's defaults. Returns the fields it filled.
 
-    A recorded rubric is in use, so the library can no longer change it in place: a later change
-    becomes a new version and this campaign's scores stay as they were. Without the library
-    loaded (a database being built) nothing is filled; the next scoring pins it.
+    Called where a campaign is created or changed (the admin, the demo loader). A recorded
+    rubric is in use, so the library can no longer change it in place: a later change becomes a
+    new version and this campaign's scores stay as they were. Without the library loaded (a
+    database being built) nothing is filled, and reads score with the current defaults.
     """
     filled = {}
     for field, rubric_id in default_rubric_ids(campaign.table_set).items():
         if getattr(campaign, f"{field}_id") is not None:
             continue
-        row = Rubric.objects.filter(rubric_id=rubric_id).order_by("-version").first()
+        row = current_rubric(rubric_id)
         if row is not None:
             setattr(campaign, field, row)
             filled[field] = row
-    if filled and campaign.pk is not None:
-        # An update rather than save(): no second round of save signals, and no scope needed.
+    if filled:
+        # An update rather than save(): the caller's save is done, and no tenant scope is needed.
         type(campaign)._base_manager.filter(pk=campaign.pk).update(**filled)
     return list(filled)

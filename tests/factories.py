@@ -14,6 +14,7 @@ from departments.models import (
     JurisdictionMembership,
 )
 from evaluations.models import Campaign, Evaluation, Evidence, ProjectEvaluation
+from rubrics.services import campaign_rubrics_pin
 
 
 class JurisdictionFactory(factory.django.DjangoModelFactory):
@@ -69,10 +70,17 @@ class JurisdictionMembershipFactory(factory.django.DjangoModelFactory):
 class CampaignFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Campaign
+        skip_postgeneration_save = True
 
     jurisdiction = factory.SubFactory(JurisdictionFactory)
     fiscal_year = 2019
     title = factory.Sequence(lambda n: f"自评任务{n}")
+
+    @factory.post_generation
+    def pinned(campaign: Campaign, create: bool, extracted: Any, **kwargs: Any) -> None:
+        """The default rubrics recorded, as the admin records them on a save."""
+        if create:
+            campaign_rubrics_pin(campaign=campaign)
 
 
 class EvaluationFactory(factory.django.DjangoModelFactory):

@@ -19,6 +19,7 @@ from departments.models import (
 from departments.roles import Role
 from evaluations.demo.figures import load_figures
 from evaluations.models import Campaign, Evaluation
+from rubrics.services import campaign_rubrics_pin
 
 DEMO_PASSWORD = "zipingjia-demo-2026"  # noqa: S105 -- published demo accounts
 
@@ -163,6 +164,7 @@ def _demo_evaluation(
             "table_set": seed.table_set,
         },
     )
+    campaign_rubrics_pin(campaign=campaign)
     evaluation, _ = Evaluation.objects.get_or_create(campaign=campaign, department=department)
     load_figures(evaluation)
 

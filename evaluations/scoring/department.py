@@ -13,28 +13,21 @@ from django_scopes import scope
 from evaluations.models import Campaign, Evaluation, IndicatorScore, SectionState
 from evaluations.models.parts import part_accessors, rows_of
 from evaluations.selectors.evaluations import evaluation_inputs
+from rubrics import selectors as rubric_selectors
 from rubrics.engine.definition import Rubric as RubricDefinition
+from rubrics.engine.io import ROW_KEYS, parse_inputs
 from rubrics.engine.metrics import INPUTS, compute_metric
-from rubrics.engine.scoring import ROW_KEYS, Claim, Result, parse_inputs, score
+from rubrics.engine.scoring import Claim, Result, score
 from rubrics.models import Rubric
-from rubrics.services import campaign_rubrics_pin
 
 # Inputs that compare a department with its jurisdiction: key → the metric averaged over the campaign.
 AGGREGATES = {"fixed_assets_avg_utilization": "fixed_asset_utilization"}
 
 
 def campaign_rubric(campaign: Campaign) -> Rubric | None:
-    """The department rubric a campaign scores with: the exact version it records.
-
-    A campaign saved before the library was loaded records its default now, so that scoring
-    never follows a library change. Remembered on the campaign instance: one request asks
-    several times (tables, sections, sheet).
-    """
-    if not hasattr(campaign, "_rubric"):
-        if campaign.rubric_id is None:
-            campaign_rubrics_pin(campaign)
-        campaign._rubric = campaign.rubric if campaign.rubric_id else None  # type: ignore[attr-defined]
-    return campaign._rubric  # type: ignore[attr-defined]
+    """The department rubric a campaign scores with: the version pinned on it, else the current
+    default (read only; see `rubrics.selectors.campaign_rubric`)."""
+    return rubric_selectors.campaign_rubric(campaign=campaign)
 
 
 def scoring_inputs(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -77,7 +70,7 @@ def campaign_evaluations(campaign: Campaign) -> list[Evaluation]:
         )
         by_pk = {evaluation.pk: evaluation for evaluation in evaluations}
         for evaluation in evaluations:
-            evaluation.campaign = campaign  # one instance: what it remembers (its rubric) is shared
+            evaluation.campaign = campaign  # one instance: its rubric row is loaded once
             evaluation._prefetched_objects_cache = {name: [] for name in PREFETCHED_ROWS}  # type: ignore[attr-defined]
         for accessor in PREFETCHED_ROWS:
             _attach_rows(accessor, by_pk)

@@ -3,7 +3,7 @@
 One project's inputs (budget totals, funds by source, the indicator rows it declares) and its
 claims (the 得分 of 预算执行率, each row's 得分, the 总分) go through the pure engine; the
 engine's items are then lined up with the rows as the department entered them. Reads only the
-campaign's rubric (once per request) and the project's rows (prefetched where projects are listed).
+campaign's rubric and the project's rows (prefetched where projects are listed).
 """
 
 from collections import Counter
@@ -17,10 +17,9 @@ from django.utils.translation import gettext as _
 from evaluations.models import Campaign, Evaluation, Indicator, ProjectEvaluation
 from evaluations.scoring.department import scoring_inputs
 from rubrics.engine.definition import Rubric as RubricDefinition
-from rubrics.engine.definition import RubricError
 from rubrics.engine.scoring import TOTAL_CLAIM_KEYS, Claim, ItemResult, Result, Subtotal, score
 from rubrics.models import Rubric
-from rubrics.selectors import DEFAULT_PROJECT_RUBRICS, NATIONAL_PROJECT_RUBRIC, latest_rubric
+from rubrics.selectors import campaign_project_rubric
 
 EXECUTION_RATE = "budget_execution_rate"
 SOURCES = ("current", "carryover", "other")
@@ -76,23 +75,10 @@ class ProjectScoring:
 
 
 def project_rubric(campaign: Campaign) -> Rubric | None:
-    """The rubric a campaign scores its projects with: its own project rubric, else the default
-    of its table set, else the national framework (mof-2020-project); None if none is loaded.
-
-    Remembered on the campaign instance: every project of a page asks.
-    """
-    if not hasattr(campaign, "_project_rubric"):
-        found: Rubric | None = None
-        if campaign.project_rubric_id:
-            found = campaign.project_rubric
-        else:
-            rubric_id = DEFAULT_PROJECT_RUBRICS.get(campaign.table_set, NATIONAL_PROJECT_RUBRIC)
-            try:
-                found = latest_rubric(rubric_id)
-            except RubricError:
-                found = None  # a database without the library: the page shows no scores
-        campaign._project_rubric = found  # type: ignore[attr-defined]
-    return campaign._project_rubric  # type: ignore[attr-defined]
+    """The rubric a campaign scores its projects with: the version pinned on it, else the current
+    default of its table set (the national framework, mof-2020-project, unless the table set has
+    its own); None when no project rubric is loaded."""
+    return campaign_project_rubric(campaign=campaign)
 
 
 def source_inputs(project: ProjectEvaluation) -> list[dict[str, Any]]:

@@ -75,7 +75,6 @@ class Rubric:
     indicators: tuple[Indicator, ...]
     adjustments: Indicator | None = None
     source: str = ""
-    default: bool = False
     nodes: tuple[Indicator, ...] = field(default=(), repr=False)
 
     # The derived views below are asked for on every scoring: worked out once per rubric (the
@@ -132,10 +131,15 @@ def _walk(nodes: tuple[Indicator, ...]) -> Iterator[Indicator]:
 
 def load_rubric_file(path: str | Path) -> Rubric:
     """Read a YAML rubric file and load it with all checks."""
-    with open(path, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+    return load_rubric_yaml(Path(path).read_text(encoding="utf-8"), name=str(path))
+
+
+def load_rubric_yaml(text: str, *, name: str = "") -> Rubric:
+    """Load a rubric from its YAML text with all checks; `name` says where the text came from."""
+    data = yaml.safe_load(text)
     if not isinstance(data, Mapping):
-        raise RubricError(f"评分表文件 {path} 不是一个 YAML 映射")
+        where = f"评分表文件 {name} " if name else "评分表"
+        raise RubricError(f"{where}不是一个 YAML 映射")
     return load_rubric(data)
 
 
@@ -165,7 +169,6 @@ def load_rubric(data: Mapping[str, Any]) -> Rubric:
         indicators=indicators,
         adjustments=adjustments,
         source=str(data.get("source") or ""),
-        default=bool(data.get("default", False)),
         nodes=nodes,
     )
 

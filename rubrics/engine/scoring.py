@@ -2,14 +2,12 @@
 
 `score(rubric, inputs, claimed, verified)` recomputes every indicator from the inputs, checks the
 department's claimed scores against the rules and flags each difference. Missing inputs leave an
-item unscored with a warning, and so do figures too extreme to compute with; nothing here raises
-on bad data except the request parsing (`load_request_json`, `parse_request`).
+item unscored with a warning, and so do figures too extreme to compute with: nothing here raises
+on bad data. Reading requests and writing results is `rubrics.engine.io`'s.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, Overflow
@@ -17,15 +15,12 @@ from typing import Any, cast
 
 from rubrics.engine.definition import Indicator, Rubric
 from rubrics.engine.metrics import (
-    INPUTS,
     MetricValue,
     OutOfRange,
-    as_decimal,
     label_of,
     percent,
     plain,
     points,
-    points_fixed,
     same_points,
     same_ratio,
 )
@@ -41,17 +36,9 @@ from rubrics.engine.rules import (
 
 ZERO = Decimal(0)
 TOTAL_CLAIM_KEYS = ("总分", "合计")
-REQUEST_KEYS = frozenset({"inputs", "claimed", "rubric", "source"})
-ROW_KEYS = frozenset(
-    {"level1", "level2", "name", "target", "actual", "weight", "direction", "claimed", "verified"}
-)
 # What Decimal raises on numbers it cannot hold or round (not a zero denominator: rules decide
 # what that means, and any other error is a bug to see).
 BEYOND_RANGE = (OutOfRange, Overflow, InvalidOperation)
-
-
-class RequestError(ValueError):
-    """A scoring request whose shape or values are wrong; the message says where (in Chinese)."""
 
 
 @dataclass(frozen=True)
@@ -103,7 +90,7 @@ class Subtotal:
 
 @dataclass(frozen=True)
 class Result:
-    """Everything a scoring produced; `result_to_dict` gives its JSON form."""
+    """Everything a scoring produced; `rubrics.engine.io.result_to_dict` gives its JSON form."""
 
     rubric_id: str
     rubric_title: str
@@ -146,7 +133,7 @@ def score(
     claimed: Mapping[str, Claim | Decimal] | None = None,
     verified: Mapping[str, Claim | Decimal] | None = None,
 ) -> Result:
-    """Score `inputs` (as `parse_request` gives them) against `rubric`.
+    """Score `inputs` (as `rubrics.engine.io.parse_request` gives them) against `rubric`.
 
     `claimed` and `verified` map indicator names (or codes, or 总分) to scores; each computed item
     is checked against them and a judgement item takes the verified, else the claimed, score.
@@ -554,240 +541,3 @@ def _metric_flags(outcome: Outcome, claim: Claim) -> list[str]:
 
 def _signed(value: Decimal) -> str:
     return f"+{points(value)}" if value > 0 else points(value)
-
-
-# --- request parsing ------------------------------------------------------------------------
-
-
-def load_request_json(text: str) -> Any:
-    """A request body as JSON with every non-integer number read as Decimal, never as a float:
-    「0.30000000000000001」 stays itself. The `score` command and the API both read this way."""
-    try:
-        return json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as error:
-        raise RequestError(
-            f"输入不是合法的 JSON（第 {error.lineno} 行第 {error.colno} 列）：{error.msg}"
-        ) from error
-    except ValueError as error:  # an integer of thousands of digits, refused by Python itself
-        raise RequestError(f"输入不是合法的 JSON：{error}") from error
-
-
-def parse_request(data: Any) -> tuple[dict[str, Any], dict[str, Claim]]:
-    """Validate `{"inputs": {...}, "claimed": {...}}` and convert its values (Decimal, dates)."""
-    if not isinstance(data, Mapping):
-        raise RequestError("请求须是一个 JSON 对象")
-    unknown = sorted(set(data) - REQUEST_KEYS)
-    if unknown:
-        raise RequestError(f"请求中有未知字段：{'、'.join(unknown)}（允许 inputs、claimed）")
-    return parse_inputs(data.get("inputs") or {}), parse_claims(data.get("claimed") or {})
-
-
-def parse_inputs(raw: Any) -> dict[str, Any]:
-    """Data-dictionary keys to typed values; unknown keys and malformed values are refused."""
-    if not isinstance(raw, Mapping):
-        raise RequestError("inputs 须是一个对象")
-    inputs: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key not in INPUTS:
-            raise RequestError(f"inputs 中有未知输入项「{key}」（见数据字典）")
-        if value is None:
-            continue
-        try:
-            inputs[key] = _input_value(INPUTS[key].kind, value, key=key)
-        except (ValueError, TypeError) as error:
-            raise RequestError(f"inputs.{key}（{INPUTS[key].label}）：{error}") from error
-    return inputs
-
-
-def _input_value(kind: str, value: Any, *, key: str) -> Any:
-    if kind == "amount":
-        return as_decimal(value)
-    if kind == "count":
-        return _count(value)
-    if kind == "ratio":
-        return _ratio(value)
-    if kind == "datetime":
-        return _moment(value)
-    if kind == "count_or_list":
-        return list(value) if isinstance(value, list) else int(_count(value))
-    if kind == "list":
-        if not isinstance(value, list):
-            raise ValueError("须是列表")
-        return value
-    if kind == "rows":
-        return _rows(value)
-    return value
-
-
-def _count(value: Any) -> Decimal:
-    number = as_decimal(value)
-    if number < 0 or number != number.to_integral_value():
-        raise ValueError(f"「{value}」须是非负整数")
-    return number
-
-
-def _ratio(value: Any) -> Decimal:
-    if isinstance(value, str) and value.strip().endswith("%"):
-        return as_decimal(value.strip()[:-1]) / Decimal(100)
-    return as_decimal(value)
-
-
-def _moment(value: Any) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str):
-        raise ValueError(f"「{value}」须是 ISO 日期或时间，如 2020-08-28")
-    text = value.strip()
-    try:
-        return dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
-    except ValueError as error:
-        raise ValueError(f"「{value}」须是 ISO 日期或时间，如 2020-08-28") from error
-
-
-def _rows(value: Any) -> list[dict[str, Any]]:
-    if not isinstance(value, list):
-        raise ValueError("须是绩效指标行的列表")
-    return [_row(raw, index) for index, raw in enumerate(value, start=1)]
-
-
-def _row(raw: Any, index: int) -> dict[str, Any]:
-    where = f"第 {index} 行"
-    if not isinstance(raw, Mapping):
-        raise ValueError(f"{where}须是对象")
-    unknown = sorted(set(raw) - ROW_KEYS)
-    if unknown:
-        raise ValueError(f"{where}有未知字段：{'、'.join(unknown)}")
-    for key in ("level1", "name"):
-        if not isinstance(raw.get(key), str) or not raw[key].strip():
-            raise ValueError(f"{where}缺少 {key}")
-    row: dict[str, Any] = {key: raw[key].strip() for key in ("level1", "name")}
-    row["level2"] = str(raw.get("level2") or "").strip()
-    for key in ("target", "actual"):
-        row[key] = None if raw.get(key) is None else str(raw[key]).strip()
-    row["weight"] = _count_like(raw.get("weight"), where=f"{where}「{row['name']}」的分值")
-    if raw.get("direction") not in (None, "higher", "lower"):
-        raise ValueError(f"{where}的 direction 只能是 higher、lower 或 null")
-    row["direction"] = raw.get("direction")
-    for key in ("claimed", "verified"):
-        row[key] = None if raw.get(key) is None else as_decimal(raw[key])
-    return row
-
-
-def _count_like(value: Any, *, where: str) -> Decimal:
-    number = as_decimal(value)
-    if number < 0:
-        raise ValueError(f"{where}不能为负")
-    return number
-
-
-def parse_claims(raw: Any) -> dict[str, Claim]:
-    """`{indicator name: score}` or `{name: {"score": …, "metric": "96.00%"}}` to Claims."""
-    if not isinstance(raw, Mapping):
-        raise RequestError("claimed 须是一个对象")
-    claims = {}
-    for name, value in raw.items():
-        try:
-            claims[str(name)] = _claim(value)
-        except (ValueError, TypeError) as error:
-            raise RequestError(f"claimed.{name}：{error}") from error
-    return claims
-
-
-def _claim(value: Any) -> Claim:
-    if not isinstance(value, Mapping):
-        return Claim(score=as_decimal(value))
-    unknown = sorted(set(value) - {"score", "metric"})
-    if unknown:
-        raise ValueError(f"未知字段：{'、'.join(unknown)}（允许 score、metric）")
-    score = None if value.get("score") is None else as_decimal(value["score"])
-    metric = None if value.get("metric") is None else _ratio(value["metric"])
-    return Claim(score=score, metric=metric)
-
-
-# --- JSON output ----------------------------------------------------------------------------
-
-
-def _number(value: Decimal | None) -> str | None:
-    return None if value is None else plain(value)
-
-
-def _metric_dict(metric: MetricValue) -> dict[str, Any]:
-    return {
-        "key": metric.key or None,
-        "label": metric.label,
-        "value": _number(metric.value),
-        "display": metric.display,
-        "working": metric.working,
-    }
-
-
-def _display_points(value: Decimal | None) -> str | None:
-    return None if value is None else points_fixed(value)
-
-
-def _item_dict(item: ItemResult) -> dict[str, Any]:
-    return {
-        "code": item.code,
-        "name": item.name,
-        "level": item.level,
-        "group": item.group or None,
-        "kind": item.kind,
-        "weight": _number(item.weight),
-        "metric": _metric_dict(item.metric) if item.metric else None,
-        "metrics": [_metric_dict(metric) for metric in item.metrics],
-        "score": _number(item.score),
-        "claimed": _number(item.claimed),
-        "claimed_metric": _number(item.claimed_metric),
-        "verified": _number(item.verified),
-        "flag": item.flag,
-        "explanation": item.explanation,
-        "display": {
-            "weight": None if item.weight is None else points(item.weight),
-            "score": _display_points(item.score),
-            "claimed": _display_points(item.claimed),
-            "verified": _display_points(item.verified),
-        },
-    }
-
-
-def _subtotal_dict(subtotal: Subtotal) -> dict[str, Any]:
-    return {
-        "code": subtotal.code,
-        "name": subtotal.name,
-        "level": subtotal.level,
-        "weight": _number(subtotal.weight),
-        "score": _number(subtotal.score),
-        "complete": subtotal.complete,
-        "claimed": _number(subtotal.claimed),
-        "flag": subtotal.flag,
-        "explanation": subtotal.explanation or None,
-        "display": {
-            "weight": points(subtotal.weight),
-            "score": points_fixed(subtotal.score),
-            "claimed": _display_points(subtotal.claimed),
-        },
-    }
-
-
-def result_to_dict(result: Result) -> dict[str, Any]:
-    """The result as JSON-ready data; numbers are exact decimal strings, `display` is rounded."""
-    return {
-        "rubric": result.rubric_id,
-        "title": result.rubric_title,
-        "items": [_item_dict(item) for item in result.items],
-        "subtotals": [_subtotal_dict(subtotal) for subtotal in result.subtotals],
-        "bonus": plain(result.bonus),
-        "penalty": plain(result.penalty),
-        "total": plain(result.total),
-        "total_explanation": result.total_explanation,
-        "claimed_total": _number(result.claimed_total),
-        "total_flag": result.total_flag,
-        "grade": result.grade,
-        "complete": result.complete,
-        "warnings": list(result.warnings),
-        "display": {
-            "bonus": points_fixed(result.bonus),
-            "penalty": points_fixed(result.penalty),
-            "total": points_fixed(result.total),
-        },
-    }

@@ -22,6 +22,7 @@ from evaluations.models import (
 )
 from evaluations.scoring.department import campaign_averages, campaign_scorings, evaluation_scoring
 from rubrics.engine.metrics import points_fixed
+from rubrics.services import campaign_rubrics_pin
 from tests.conftest import Cast
 
 CASE = Path(__file__).resolve().parents[1] / "rubrics" / "cases" / "zhanjiang-2019.json"
@@ -261,6 +262,7 @@ def populated_campaign(cast: Cast, count: int) -> Campaign:
     """A campaign of `count` evaluations, each with its own assets, procurement, funds and claims."""
     with scopes_disabled():
         campaign = Campaign.objects.create(jurisdiction=cast.bureau, fiscal_year=2019, title="批量")
+        campaign_rubrics_pin(campaign=campaign)  # as the admin does
         for i in range(count):
             department = Department.objects.create(
                 jurisdiction=cast.bureau,

@@ -13,16 +13,10 @@ from typing import Any
 import pytest
 
 from rubrics.engine.definition import Rubric, load_rubric
+from rubrics.engine.io import RequestError, parse_request, result_to_dict
 from rubrics.engine.metrics import compute_metric, percent, points_fixed
 from rubrics.engine.rules import BandsRule
-from rubrics.engine.scoring import (
-    Claim,
-    RequestError,
-    Result,
-    parse_request,
-    result_to_dict,
-    score,
-)
+from rubrics.engine.scoring import Claim, Result, score
 from rubrics.library_files import library_rubric
 
 CASES = Path(__file__).parent / "cases"

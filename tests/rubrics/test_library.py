@@ -9,7 +9,8 @@ import yaml
 
 from rubrics.engine.definition import Indicator, RubricError, load_rubric
 from rubrics.engine.rules import BandsRule, BonusPenaltyRule, DeclaredRowsRule, JudgementRule
-from rubrics.library_files import default_rubric, library, library_files, library_rubric
+from rubrics.library_files import library, library_files, library_rubric
+from rubrics.selectors import default_rubric_ids
 
 
 def raw(rubric_id: str) -> dict[str, Any]:
@@ -45,8 +46,9 @@ def test_each_file_is_named_after_its_rubric() -> None:
 
 
 def test_mof_2020_is_the_default_for_projects() -> None:
-    rubric = default_rubric("project")
-    assert rubric is not None and rubric.id == "mof-2020-project"
+    assert default_rubric_ids("guangdong_overall")["project_rubric"] == "mof-2020-project"
+    assert default_rubric_ids("project_only") == {"project_rubric": "mof-2020-project"}
+    rubric = library_rubric("mof-2020-project")
     assert [(i.name, i.weight) for i in rubric.indicators] == [
         ("预算执行率", 10),
         ("产出指标", 50),

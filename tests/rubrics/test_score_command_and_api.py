@@ -140,7 +140,7 @@ def test_malformed_json_exits_with_status_2(tmp_path: Path) -> None:
         text=True,
     )
     assert result.returncode == 2
-    assert "不是合法的 JSON" in result.stderr
+    assert "JSON 格式错误（第 1 行第 2 列）" in result.stderr
 
 
 def test_a_wrong_shape_is_a_clear_error(db: None, tmp_path: Path) -> None:
@@ -154,7 +154,7 @@ def test_a_wrong_shape_is_a_clear_error(db: None, tmp_path: Path) -> None:
 
 def test_the_api_refuses_anonymous_users_and_unknown_rubrics(cast: Cast, client) -> None:
     url = reverse("rubrics-api:score", kwargs={"rubric_id": "zhanjiang-2019-department"})
-    assert client.post(url, data={}, content_type="application/json").status_code == 403
+    assert client.post(url, data={}, content_type="application/json").status_code == 401
     unknown = reverse("rubrics-api:score", kwargs={"rubric_id": "no-such-rubric"})
     response = cast.client_for("reviewer").post(unknown, data={}, content_type="application/json")
     assert response.status_code == 404

@@ -11,10 +11,11 @@ from django_scopes import scope, scopes_disabled
 
 from evaluations.models import Campaign
 from evaluations.scoring.department import campaign_rubric
+from evaluations.scoring.projects import project_rubric
 from rubrics.engine.scoring import score
 from rubrics.library_files import LIBRARY_DIR
 from rubrics.models import Rubric, RubricLocked
-from rubrics.services import SyncChange, rubric_library_sync
+from rubrics.services import SyncChange, campaign_rubrics_pin, rubric_library_sync
 from tests.conftest import Cast
 from tests.factories import CampaignFactory
 
@@ -56,12 +57,18 @@ def test_a_named_rubric_is_kept(cast: Cast) -> None:
     assert campaign.rubric == yueyang
 
 
-def test_scoring_pins_a_campaign_that_recorded_nothing(cast: Cast) -> None:
-    """A campaign saved before the library was loaded records its rubric when first scored."""
+def test_scoring_a_campaign_that_recorded_nothing_reads_the_defaults_and_writes_nothing(
+    cast: Cast,
+) -> None:
+    """A campaign saved before the library was loaded scores with the current defaults; only a
+    write (the admin, the demo loader) records them."""
     with scopes_disabled():
-        Campaign.objects.filter(pk=cast.campaign.pk).update(rubric=None)
+        Campaign.objects.filter(pk=cast.campaign.pk).update(rubric=None, project_rubric=None)
     with scope(jurisdiction=cast.bureau.pk):
         assert campaign_rubric(fresh(cast.campaign)) == latest(ZHANJIANG)
+        assert project_rubric(fresh(cast.campaign)) == latest("mof-2020-project")
+    assert (fresh(cast.campaign).rubric_id, fresh(cast.campaign).project_rubric_id) == (None, None)
+    assert campaign_rubrics_pin(campaign=fresh(cast.campaign)) == ["project_rubric", "rubric"]
     assert fresh(cast.campaign).rubric == latest(ZHANJIANG)
 
 
