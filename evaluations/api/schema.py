@@ -79,9 +79,9 @@ class DocumentedSection:
 
 
 def _schema_evaluation() -> Evaluation:
-    """An evaluation that exists nowhere: its forms are the blank forms, their fields complete."""
+    """An evaluation that exists nowhere: its forms are the blank forms, their fields complete
+    (the scoring sheets' with the default rubric's indicators, as a campaign without its own)."""
     campaign = Campaign(pk=0, fiscal_year=2000, title="")
-    campaign._rubric = None  # type: ignore[attr-defined]  # see scoring.campaign_rubric
     department = Department(pk=0, slug="department", name="")
     return Evaluation(pk=0, campaign=campaign, department=department)
 
