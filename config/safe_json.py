@@ -26,17 +26,26 @@ def loads(data: bytes | str, *, max_depth: int = MAX_DEPTH, decimals: bool = Tru
     if nesting_depth(text) > max_depth:
         raise UnsafeJSON(_("JSON 嵌套超过 %(depth)d 层，未读取。") % {"depth": max_depth})
     try:
-        value = json.loads(text, parse_float=Decimal if decimals else float)
+        value = json.loads(
+            text, parse_float=Decimal if decimals else float, parse_constant=_no_constant
+        )
     except json.JSONDecodeError as error:
         raise UnsafeJSON(
             _("JSON 格式错误（第 %(line)d 行第 %(column)d 列）：%(reason)s。")
             % {"line": error.lineno, "column": error.colno, "reason": _reason(error.msg)}
         ) from error
+    except UnsafeJSON:
+        raise
     except ValueError as error:  # an integer of more than 4,300 digits, refused by Python itself
         raise UnsafeJSON(_("JSON 中的整数位数过多，未读取。")) from error
     for string in _strings(value):
         _check_text(string)
     return value
+
+
+def _no_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON (RFC 8259), though Python reads them."""
+    raise UnsafeJSON(_("JSON 中不能有 %(name)s，请写数字。") % {"name": name})
 
 
 def _decoded(data: bytes | str) -> str:
