@@ -293,6 +293,8 @@ def _named_cells(layouts: list[dict[str, Any]]) -> dict[str, dict[int, dict[int,
 
 def _sheet_cells(sheet: Any, wanted: dict[int, dict[int, str]], *, name: str) -> SheetCells:
     """The wanted cells of a sheet, in one pass over the rows from the first wanted to the last."""
+    if not wanted:  # its sections show no field
+        return SheetCells(sheet.title, {})
     first, last = min(wanted), max(wanted)
     width = max(max(columns) for columns in wanted.values())
     cells: dict[str, CellValue] = {}

@@ -381,6 +381,21 @@ def test_a_tampered_meta_sheet_is_refused(cast: Cast, tamper: Callable[[Any], st
     assert "_meta 工作表已损坏" in response.content.decode()
 
 
+def test_a_sheet_whose_sections_name_no_cell_is_read_as_empty(cast: Cast) -> None:
+    data = download(cast.client_for("filler_a"), cast.evaluation_a)
+
+    def change(workbook: Any) -> None:
+        for row in workbook["_meta"].iter_rows(min_row=6):
+            layout = json.loads(row[2].value)
+            if layout["sheet"] == "固定资产情况表":
+                emptied = {"count": 0, "hidden": []} if layout["kind"] == "rows" else {"cells": {}}
+                row[2].value = json.dumps({**layout, **emptied})
+
+    with in_scope(cast.evaluation_a):
+        contents = imports.read_workbook(edited(data, change), cast.evaluation_a, name="x")
+    assert contents.sheets["固定资产情况表"].cells == {}
+
+
 def test_the_funds_tree_is_rearranged_by_the_labels_of_its_lines(cast: Cast) -> None:
     client = cast.client_for("filler_a")
     evaluation = cast.evaluation_a
