@@ -254,6 +254,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "pgserver": {"level": "WARNING"},
+        # WeasyPrint reports each step and page of every document at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
         # Django logs an expected 403 (PermissionDenied) with its traceback, as if it were a bug.
         "django.request": {"filters": ["client_error_without_traceback"]},
     },

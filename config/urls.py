@@ -7,11 +7,16 @@ from config import views as site_views
 from departments import urls as departments_urls
 from departments import views as departments_views
 from evaluations import urls as evaluations_urls
+from publishing import urls as publishing_urls
 from rubrics import urls as rubrics_urls
 
 # Tenant URLs: every pattern under d/<department>/ and j/<jurisdiction>/ is guarded by
 # departments.middleware.TenantScopeMiddleware and runs inside the tenant's scope.
-department_urls = evaluations_urls.department_urls + departments_urls.department_urls
+department_urls = (
+    evaluations_urls.department_urls
+    + departments_urls.department_urls
+    + publishing_urls.department_urls
+)
 jurisdiction_urls = evaluations_urls.jurisdiction_urls + departments_urls.jurisdiction_urls
 
 urlpatterns = [
