@@ -11,7 +11,7 @@ from evaluations.models.campaigns import Evaluation
 class SectionState(models.Model):
     """The version of one section of an evaluation: every save must name the version it read.
 
-    A save based on an older version is refused (see `evaluations.services.section_save`), so two
+    A save based on an older version is refused (see `evaluations.services.sections.section_save`), so two
     people editing the same section never overwrite each other silently.
     """
 

@@ -18,7 +18,7 @@ from evaluations.excel.imports import (
     read_workbook,
 )
 from evaluations.models import Evaluation
-from evaluations.services.sections import SectionConflict, section_save
+from evaluations.services.sections import Outcome, section_submit
 from evaluations.tables.registry import section_for
 
 
@@ -44,8 +44,8 @@ def excel_import(
 
     Raise `ExcelRefused` for a file that is not read at all (not an .xlsx, too large, a zip or XML
     bomb, more cells than the tables hold, another evaluation's). Each changed section is saved
-    through `section_save`, on a form bound anew after the sections before it were saved (some
-    share one row).
+    through `section_submit`, the one write path (role and state guard, validation, version),
+    on a form bound anew after the sections before it were saved (some share one row).
     """
     data = safety.checked_bytes(upload)
     contents = read_workbook(data, evaluation, name=(upload.name if upload else "") or "")
@@ -54,13 +54,13 @@ def excel_import(
         return ExcelImportResult(problems=plan.problems, conflicts=plan.conflicts)
     try:
         with transaction.atomic():
-            return _save_changes(evaluation, plan.changes, by=by)
+            return _save_changes(evaluation, plan.changes, by=by, roles=roles)
     except _RollBack as rollback:
         return rollback.result
 
 
 def _save_changes(
-    evaluation: Evaluation, changes: list[Change], *, by: AnyUser
+    evaluation: Evaluation, changes: list[Change], *, by: AnyUser, roles: frozenset[Role]
 ) -> ExcelImportResult:
     result = ExcelImportResult()
     # Last section first: later sections fill in rows that earlier ones lay out (the funds
@@ -69,21 +69,19 @@ def _save_changes(
         section = section_for(evaluation, change.key)
         if section is None:
             raise _RollBack(ExcelImportResult(problems=_gone(change)))
-        form = section.form(evaluation, change.posted)
-        problems = form_problems(change.layout, form)
-        if problems:
-            raise _RollBack(ExcelImportResult(problems=problems))
-        try:
-            section_save(
-                evaluation=evaluation,
-                section=section,
-                form=form,
-                based_on=change.version,
-                by=by,
-            )
-        except SectionConflict as conflict:
+        done = section_submit(
+            evaluation=evaluation,
+            section=section,
+            data=change.posted,
+            based_on=change.version,
+            by=by,
+            roles=roles,
+        )
+        if done.outcome is Outcome.INVALID:
+            raise _RollBack(ExcelImportResult(problems=form_problems(change.layout, done.form)))
+        if done.outcome is Outcome.CONFLICT:
             found = Conflict(section.key, section.title, change.layout["sheet"], [])
-            raise _RollBack(ExcelImportResult(conflicts=[found])) from conflict
+            raise _RollBack(ExcelImportResult(conflicts=[found]))
         result.saved.insert(0, change.title)
     return result
 
