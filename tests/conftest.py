@@ -7,11 +7,15 @@ Bureau A (甲市财政局) has departments A and B; bureau Z is another city.
 - outsider: admin of bureau Z (the strongest user who must still see nothing of A)
 """
 
-from dataclasses import dataclass
+import copy
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.conf import settings as django_settings
+from django.db import transaction
+from django.test import Client, override_settings
 
 from departments.models import Department, Jurisdiction
 from departments.roles import Role
@@ -42,17 +46,24 @@ class Cast:
     other_campaign: Campaign
     other_evaluation: Evaluation
     users: dict[str, Any]
+    # Session keys of users logged in once for many tests (module_cast).
+    sessions: dict[str, str] = field(default_factory=dict)
 
     def client_for(self, name: str) -> Client:
         client = Client()
-        if name != "anonymous":
+        if name in self.sessions:
+            client.cookies[django_settings.SESSION_COOKIE_NAME] = self.sessions[name]
+        elif name != "anonymous":
             client.force_login(self.users[name])
         return client
 
 
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -63,6 +74,10 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
 
 @pytest.fixture
 def cast(db: None) -> Cast:
+    return cast_of_tenants()
+
+
+def cast_of_tenants() -> Cast:
     bureau = JurisdictionFactory(slug="jia", name="甲市财政局")
     department_a = DepartmentFactory(jurisdiction=bureau, slug="jia-commerce", name="甲市商务局")
     department_b = DepartmentFactory(jurisdiction=bureau, slug="jia-culture", name="甲市文化局")
@@ -99,6 +114,40 @@ def cast(db: None) -> Cast:
         other_evaluation=EvaluationFactory(campaign=other_campaign, department=other_department),
         users=users,
     )
+
+
+@pytest.fixture(scope="module")
+def cast_for_module(django_db_setup: None, django_db_blocker: Any) -> Iterator[Cast]:
+    """The cast made once for a module of many short tests, its users logged in once.
+
+    Made inside a transaction left open for the module and rolled back after it, as Django's
+    TestCase.setUpTestData does: each test runs in a savepoint of it, so its changes still roll
+    back, and nothing of the cast outlives the module. Not for modules with transactional tests.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+            made = cast_of_tenants()
+            made.sessions = {name: session_of(user) for name, user in made.users.items()}
+        yield made
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def session_of(user: Any) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies[django_settings.SESSION_COOKIE_NAME].value
+
+
+@pytest.fixture
+def module_cast(cast_for_module: Cast, db: None) -> Cast:
+    """`cast_for_module` for one test: a copy, so a test changing an object changes only its own."""
+    return copy.deepcopy(cast_for_module)
 
 
 @pytest.fixture

@@ -23,6 +23,12 @@ from tests.factories import evidence_for, project_of
 Foreign = tuple[str, Any, Model]
 
 
+@pytest.fixture
+def cast(module_cast: Cast) -> Cast:
+    """One cast for the module, its users logged in once (tests/conftest.py), not one per test."""
+    return module_cast
+
+
 def others(cast: Cast) -> list[tuple[str, Evaluation]]:
     return [("department B", cast.evaluation_b), ("bureau Z", cast.other_evaluation)]
 

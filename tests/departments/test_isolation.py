@@ -24,6 +24,12 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 CSRF_TOKEN = re.compile(rb"[A-Za-z0-9]{64}")
 
 
+@pytest.fixture
+def cast(module_cast: Cast) -> Cast:
+    """One cast for the module, its users logged in once (tests/conftest.py), not one per test."""
+    return module_cast
+
+
 def test_the_table_has_a_door_for_every_tenant_and_api_url() -> None:
     assert {"department:home", "bureau:campaign", "department-api:section", "api-schema"} <= (
         GUARDED_URLS

@@ -7,6 +7,12 @@ from tests.access import DOORS, ROLES, Door, enter
 from tests.conftest import Cast
 
 
+@pytest.fixture
+def cast(module_cast: Cast) -> Cast:
+    """One cast for the module, its users logged in once (tests/conftest.py), not one per test."""
+    return module_cast
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("door", DOORS, ids=str)
 def test_permission_table(cast: Cast, door: Door, role: str) -> None:

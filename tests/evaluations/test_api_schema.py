@@ -26,11 +26,15 @@ SECTION_PATH = "/api/d/{department}/evaluations/{id}/sections/{key}/"
 REF = "#/components/schemas/"
 
 
-@pytest.fixture
-def schema(db: None, tmp_path: Path) -> dict[str, Any]:
-    """What `manage.py spectacular --validate --fail-on-warn` writes (it raises on any warning)."""
-    output = tmp_path / "schema.yaml"
-    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(output))
+@pytest.fixture(scope="module")
+def schema(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
+    """What `manage.py spectacular --validate --fail-on-warn` writes (it raises on any warning);
+    made once for the module (it reads the database, writes nothing, and no test changes it)."""
+    output = tmp_path_factory.mktemp("schema") / "schema.yaml"
+    with django_db_blocker.unblock():
+        call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(output))
     return yaml.safe_load(output.read_text(encoding="utf-8"))
 
 
@@ -194,7 +198,7 @@ def demo_clients() -> list[tuple[Evaluation, Client]]:
 
 
 def test_every_demo_sections_data_has_the_shape_its_component_documents(
-    schema: dict[str, Any],
+    db: None, schema: dict[str, Any]
 ) -> None:
     checked = set()
     for evaluation, client in demo_clients():
