@@ -64,6 +64,9 @@ FOREIGN: dict[str, Callable[[Cast, frozenset[str]], list[Foreign]]] = {
     "key": foreign_project_sections,
 }
 
+# Arguments that name no object of a tenant: the tenant itself, a table's or a document's slug.
+NOT_OBJECTS = frozenset({"department", "jurisdiction", "table", "document"})
+
 CASES = [
     (door, kwarg)
     for door in DOORS
@@ -78,6 +81,11 @@ def as_stored(instance: Model) -> dict[str, Any] | None:
 
 
 def test_every_kind_of_object_in_a_url_is_tried() -> None:
+    taken = set().union(*(URL_KWARGS[name] for name in TENANT_URLS))
+    untried = sorted(taken - NOT_OBJECTS - FOREIGN.keys())
+    assert not untried, (
+        f"Tenant URL arguments without another tenant's object in FOREIGN: {untried}"
+    )
     assert {kwarg for _, kwarg in CASES} == FOREIGN.keys()
     assert len(CASES) > len({door.name for door, _ in CASES}) > 10
 

@@ -13,7 +13,9 @@ from tests.access import (
     API_URLS,
     DOORS,
     GUARDED_URLS,
+    SAMPLES,
     TENANT_URLS,
+    URL_KWARGS,
     non_members,
     sample_kwargs,
 )
@@ -40,6 +42,12 @@ def test_the_table_has_a_door_for_every_tenant_and_api_url() -> None:
 
 def test_the_table_names_only_urls_that_exist() -> None:
     assert sorted({door.name for door in DOORS} - GUARDED_URLS) == []
+
+
+def test_every_argument_of_a_guarded_url_has_a_sample() -> None:
+    taken = set().union(*(URL_KWARGS[name] for name in GUARDED_URLS))
+    missing = sorted(taken - SAMPLES.keys())
+    assert not missing, f"URL arguments without a value in tests/access.py SAMPLES: {missing}"
 
 
 def test_the_table_shuts_every_tenant_door_to_non_members_and_anonymous_callers() -> None:
