@@ -97,7 +97,6 @@ DOORS = [
     # No file: refused with a message, back to the section.
     door("POST",   "department:evidence_upload",               302, 302, 403, 403, 403, 404, 404, body=nothing),
     door("GET",    "department:document_preview",              302, 200, 200, 200, 200, 404, 404),
-    door("GET",    "department:document_preview",              302, 200, 200, 200, 200, 404, 404),
     door("GET",    "department:members",                       302, 403, 200, 403, 200, 404, 404),
     door("GET",    "bureau:home",                              302, 404, 404, 200, 200, 404, 404),
     door("GET",    "bureau:campaign",                          302, 404, 404, 200, 200, 404, 404),
@@ -163,7 +162,6 @@ SAMPLES: dict[str, Callable[[Cast, frozenset[str]], Any]] = {
     "project_pk": lambda cast, kwargs: project_of(cast.evaluation_a).pk,
     "evidence": lambda cast, kwargs: evidence_a(cast).pk,
     "table": lambda cast, kwargs: "basic",
-    "document": lambda cast, kwargs: "basic",
     "key": lambda cast, kwargs: "basic.staffing",
     "document": lambda cast, kwargs: "report",
     "rubric_id": lambda cast, kwargs: "zhanjiang-2019-department",
