@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, Literal, cast
 
 import yaml
 
+from rubrics.engine.families import FamilyIndex, family_key
 from rubrics.engine.metrics import as_decimal, plain
 from rubrics.engine.rules import (
     BonusPenaltyRule,
@@ -96,12 +96,13 @@ class Rubric:
         return next(band.label for band in self.grades if total >= band.minimum)
 
     def declared_nodes(self) -> Mapping[str, Indicator]:
-        """一级指标 name of declared rows → the indicator that collects them."""
+        """一级指标 name of declared rows → the indicator that collects them, looked up as tables
+        write the name (「产出指标（50分）」, 「產出指標」: see `rubrics.engine.families`)."""
         return self._declared_nodes
 
     @cached_property
     def _declared_nodes(self) -> Mapping[str, Indicator]:
-        return MappingProxyType(
+        return FamilyIndex(
             {
                 name: node
                 for node in self.leaves
@@ -297,12 +298,13 @@ def _check_singletons(nodes: tuple[Indicator, ...], *, where: str) -> None:
     for node in nodes:
         if isinstance(node.rule, DeclaredRowsRule):
             for name in node.rule.level1:
-                if name in owners:
+                key = family_key(name)
+                if key in owners:
                     raise RubricError(
                         f"{where} 指标 {node.code}「{node.name}」：一级指标「{name}」已由指标 "
-                        f"{owners[name].code}「{owners[name].name}」收集"
+                        f"{owners[key].code}「{owners[key].name}」收集"
                     )
-                owners[name] = node
+                owners[key] = node
 
 
 _DEFAULT_GRADES = (("优", Decimal(90)), ("良", Decimal(80)), ("中", Decimal(60)), ("差", ZERO))

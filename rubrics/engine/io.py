@@ -240,6 +240,8 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         "total_flag": result.total_flag,
         "grade": result.grade,
         "complete": result.complete,
+        "declared_weight": _number(result.declared_weight),
+        "unmatched": [_item_dict(item) for item in result.unmatched],
         "warnings": list(result.warnings),
         "display": {
             "bonus": points_fixed(result.bonus),
@@ -264,16 +266,31 @@ def render_table(result: dict[str, Any]) -> str:
             f"{_n(shown['score']):>8}{_n(shown['claimed']):>8}  {item['flag'] or ''}"
         )
         lines.append(f"{'':8}{item['explanation']}")
+    lines += _unmatched_lines(result.get("unmatched") or [])
     lines += _subtotal_lines(result["subtotals"])
     totals = result["display"]
     lines += [
         "-" * 88,
         f"加分 {totals['bonus']}　扣分 {totals['penalty']}　总分 {totals['total']}　等级 {result['grade']}",
     ]
+    lines.append(f"计算：{result['total_explanation']}")
     if result.get("total_flag"):
         lines.append(f"标记：{result['total_flag']}")
     lines += [f"警告：{warning}" for warning in result["warnings"]]
     return "\n".join(lines)
+
+
+def _unmatched_lines(unmatched: list[dict[str, Any]]) -> list[str]:
+    """Declared rows no family of the rubric collects: listed, not scored."""
+    if not unmatched:
+        return []
+    lines = ["-" * 88, "未归入评分表的申报指标"]
+    for item in unmatched:
+        lines.append(
+            f"{item['code']:<8}{item['name'][:18]:<20}{_n(item['display']['weight']):>6}  {item['flag']}"
+        )
+        lines.append(f"{'':8}{item['explanation']}")
+    return lines
 
 
 def _subtotal_lines(subtotals: list[dict[str, Any]]) -> list[str]:

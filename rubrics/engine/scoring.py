@@ -33,6 +33,7 @@ from rubrics.engine.rules import (
     Rule,
     clamp,
 )
+from rubrics.engine.sanity import sanity_warnings
 
 ZERO = Decimal(0)
 TOTAL_CLAIM_KEYS = ("总分", "合计")
@@ -105,6 +106,8 @@ class Result:
     claimed_total: Decimal | None
     total_flag: str | None
     warnings: tuple[str, ...]
+    declared_weight: Decimal | None = None
+    unmatched: tuple[ItemResult, ...] = ()
 
     def item(self, key: str) -> ItemResult:
         """The item with this code or name (KeyError if none)."""
@@ -165,9 +168,13 @@ class _Scoring:
         self.checks = checks
         self.warnings: list[str] = []
         self.items: dict[str, list[ItemResult]] = {}
+        # Per collecting indicator, the declared rows' weights added up (rows scored only).
+        self.declared: dict[str, Decimal] = {}
+        self.unmatched: list[ItemResult] = []
 
     def run(self) -> Result:
         self._warn_unknown_claims()
+        self.warnings += sanity_warnings(self.inputs)
         rows = self._rows_by_node()
         for leaf in self.rubric.leaves:
             if isinstance(leaf.rule, DeclaredRowsRule):
@@ -178,6 +185,8 @@ class _Scoring:
         self._score_deviation(bonus - penalty)
         subtotals, tree_sum, complete = self._aggregate()
         total, total_text = self._total(tree_sum, bonus, penalty)
+        declared_weight = self._declared_weight()
+        total_text += self._declared_weight_text(declared_weight)
         claimed_total, total_flag = self._check_total(total, complete=complete)
         if not complete:
             self.warnings.append(self._provisional_warning())
@@ -195,6 +204,8 @@ class _Scoring:
             claimed_total=claimed_total,
             total_flag=total_flag,
             warnings=tuple(self.warnings),
+            declared_weight=declared_weight,
+            unmatched=tuple(self.unmatched),
         )
 
     def _provisional_warning(self) -> str:
@@ -281,23 +292,42 @@ class _Scoring:
     # --- declared rows ----------------------------------------------------------------------
 
     def _rows_by_node(self) -> dict[str, list[Mapping[str, Any]]]:
+        """Rows under the indicator collecting their 一级指标; the others are shown unscored."""
         owners = self.rubric.declared_nodes()
         grouped: dict[str, list[Mapping[str, Any]]] = {}
         for row in self.inputs.get("indicators") or ():
             node = owners.get(str(row.get("level1") or ""))
             if node is None:
-                self.warnings.append(
-                    f"申报指标「{row.get('name')}」的一级指标「{row.get('level1')}」"
-                    f"不在评分表「{self.rubric.id}」中，未计分"
-                )
+                self._unmatched(row)
                 continue
             grouped.setdefault(node.code, []).append(row)
         return grouped
 
+    def _unmatched(self, row: Mapping[str, Any]) -> None:
+        reason = f"一级指标「{row.get('level1')}」不在评分表「{self.rubric.id}」中，未计分"
+        self.warnings.append(f"申报指标「{row.get('name')}」的{reason}")
+        self.unmatched.append(
+            ItemResult(
+                code=f"未归类.{len(self.unmatched) + 1}",
+                name=str(row.get("name")),
+                level=1,
+                weight=row["weight"],
+                kind="unmatched",
+                score=None,
+                claimed=row.get("claimed"),
+                verified=row.get("verified"),
+                flag=reason,
+                explanation=f"指标值「{row.get('target') or '—'}」，完成值「{row.get('actual') or '—'}」：{reason}",
+                group=" / ".join(str(row[key]) for key in ("level1", "level2") if row.get(key)),
+            )
+        )
+
     def _score_rows(
         self, node: Indicator, rule: DeclaredRowsRule, rows: Sequence[Mapping[str, Any]]
     ) -> list[ItemResult]:
-        declared = sum((row["weight"] for row in rows), ZERO)
+        oversized = {id(row) for row in rows if row["weight"] > self.rubric.total}
+        declared = sum((row["weight"] for row in rows if id(row) not in oversized), ZERO)
+        self.declared[node.code] = declared
         if not rows:
             self.warnings.append(f"指标 {node.code}「{node.name}」没有申报的绩效指标")
         elif declared != node.weight:
@@ -305,7 +335,20 @@ class _Scoring:
                 f"指标 {node.code}「{node.name}」下申报指标分值合计 {plain(declared)}，"
                 f"与评分表规定的 {plain(node.weight)} 不符"
             )
-        return [self._score_row(node, rule, row, index) for index, row in enumerate(rows, start=1)]
+        return [
+            self._oversized_row(node, row, index)
+            if id(row) in oversized
+            else self._score_row(node, rule, row, index)
+            for index, row in enumerate(rows, start=1)
+        ]
+
+    def _oversized_row(self, node: Indicator, row: Mapping[str, Any], index: int) -> ItemResult:
+        """A row whose weight exceeds the whole sheet's total is not scored (nor counted)."""
+        reason = f"分值 {plain(row['weight'])} 超过评分表总分 {plain(self.rubric.total)}，未计分"
+        self.warnings.append(f"申报指标「{row['name']}」的{reason}")
+        outcome = Outcome(None, reason, notes=(reason,))
+        claim, check = Claim(score=row.get("claimed")), Claim(score=row.get("verified"))
+        return self._declared_item(node, row, index, outcome, claim=claim, check=check)
 
     def _score_row(
         self, node: Indicator, rule: DeclaredRowsRule, row: Mapping[str, Any], index: int
@@ -316,6 +359,18 @@ class _Scoring:
             outcome = rule.score_row(row, judged=judged)
         except BEYOND_RANGE as error:
             outcome = _beyond_range(error)
+        return self._declared_item(node, row, index, outcome, claim=claim, check=check)
+
+    def _declared_item(
+        self,
+        node: Indicator,
+        row: Mapping[str, Any],
+        index: int,
+        outcome: Outcome,
+        *,
+        claim: Claim,
+        check: Claim,
+    ) -> ItemResult:
         group = " / ".join(str(row[key]) for key in ("level1", "level2") if row.get(key))
         return self._item(
             node,
@@ -441,14 +496,28 @@ class _Scoring:
         rows = self.items.get(node.code, [])
         raw = sum((row.score for row in rows if row.score is not None), ZERO)
         complete = bool(rows) and all(row.score is not None for row in rows)
-        value = min(raw, node.weight)
-        note = ""
-        if raw > node.weight:
+        declared = self.declared.get(node.code, ZERO)
+        value, note = min(raw, node.weight), ""
+        if declared > node.weight:
+            # The rows were weighed against more points than the sheet gives this family: their
+            # scores are brought back to its weight in proportion, as the sheet frames it.
+            value = raw * self._row_scale(node)
+            note = (
+                f"申报指标分值合计 {plain(declared)}，超过本项分值 {plain(node.weight)}，"
+                f"按本项分值折算：{points(raw)} × {plain(node.weight)} ÷ {plain(declared)} "
+                f"= {points(value)} 分"
+            )
+        elif raw > node.weight:
             note = (
                 f"申报指标得分合计 {points(raw)} 分，超过本项分值 {points(node.weight)}，按满分计"
             )
         out.append(self._subtotal(node, value, complete, note))
         return value, complete
+
+    def _row_scale(self, node: Indicator) -> Decimal:
+        """What a row's points count for in its family: weight ÷ declared, when declared more."""
+        declared = self.declared.get(node.code, ZERO)
+        return node.weight / declared if declared > node.weight else Decimal(1)
 
     def _subtotal(self, node: Indicator, value: Decimal, complete: bool, note: str) -> Subtotal:
         claim = self._claim(node).score
@@ -476,7 +545,8 @@ class _Scoring:
             rows = self.items.get(node.code, [])
             if not rows:
                 return node.weight
-            return sum((row.weight or ZERO for row in rows if row.score is None), ZERO)
+            open_weight = sum((row.weight or ZERO for row in rows if row.score is None), ZERO)
+            return open_weight * self._row_scale(node)
         return sum((self._unscored_weight(child) for child in node.children), ZERO)
 
     def _total(self, tree_sum: Decimal, bonus: Decimal, penalty: Decimal) -> tuple[Decimal, str]:
@@ -488,6 +558,22 @@ class _Scoring:
         elif raw < 0:
             text += "，低于 0，按 0 分计"
         return total, text
+
+    def _declared_weight(self) -> Decimal | None:
+        """The sheet's points as the department declared them: its rows' weights, and the
+        rubric's own weight for every other indicator. None when no rows were declared."""
+        if not self.declared:
+            return None
+        return sum((self.declared.get(leaf.code, leaf.weight) for leaf in self.rubric.leaves), ZERO)
+
+    def _declared_weight_text(self, declared: Decimal | None) -> str:
+        if declared is None or declared == self.rubric.total:
+            return ""
+        relation = "超过" if declared > self.rubric.total else "少于"
+        text = f"；申报分值合计 {plain(declared)}，{relation}评分表总分 {plain(self.rubric.total)}"
+        if declared > self.rubric.total:
+            text += "，各一级指标在评分表规定的分值内计分"
+        return text
 
     def _check_total(self, total: Decimal, *, complete: bool) -> tuple[Decimal | None, str | None]:
         stated = self._stated_total()

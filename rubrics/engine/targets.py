@@ -1,178 +1,832 @@
-"""Reading project targets and actuals as people write them: 「≥20」「95%以上」「8094万美元」「完成」.
+"""Reading targets and actuals as people write them: 「≥95%」「2.5万人次」「3个月内」「年底前」「达标」.
 
-A value with a number (and optionally a comparator and a unit) is a Quantity; anything else
-(「≤预算」「年底前」「完成」) is qualitative and scored by judgement.
+`read(text)` gives a Reading: what kind of value it is (a number, a percentage, a measure with a
+unit, a duration, a deadline, words, or text that cannot be read), its comparator, figure, scale
+word and unit, and notes saying how it was read. `reconcile(target, actual)` brings two readings
+to one unit, or says why they cannot be compared (口径不一致). Nothing here raises on text.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Literal
 
+from rubrics.engine import vocabulary
+from rubrics.engine.vocabulary import Completion, Direction
+
+__all__ = [
+    "Comparator",
+    "Comparison",
+    "Completion",
+    "Direction",
+    "Mismatch",
+    "Quantity",
+    "Reading",
+    "achieved",
+    "compare",
+    "completion_of",
+    "direction_for",
+    "normalise",
+    "parse_quantity",
+    "ratio",
+    "read",
+    "reconcile",
+]
+
 Comparator = Literal[">=", ">", "<=", "<", "="]
-Direction = Literal["higher", "lower"]
-Completion = Literal["achieved", "partial", "missed"]
+Kind = Literal[
+    "number",
+    "percent",
+    "measure",
+    "duration",
+    "deadline",
+    "range",
+    "qualitative",
+    "unreadable",
+    "empty",
+]
+QUANTITATIVE = frozenset({"number", "percent", "measure", "duration", "deadline"})
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+CACHE_SIZE = 65_536
 
-_PREFIX_COMPARATORS: tuple[tuple[str, Comparator], ...] = (
-    ("大于等于", ">="),
-    ("小于等于", "<="),
-    ("不低于", ">="),
-    ("不少于", ">="),
-    ("不小于", ">="),
-    ("至少", ">="),
-    ("达到", ">="),
-    ("不超过", "<="),
-    ("不高于", "<="),
-    ("不多于", "<="),
-    ("不大于", "<="),
-    ("控制在", "<="),
-    ("大于", ">"),
-    ("高于", ">"),
-    ("超过", ">"),
-    ("多于", ">"),
-    ("小于", "<"),
-    ("低于", "<"),
-    ("少于", "<"),
-    ("等于", "="),
-    (">=", ">="),
-    ("<=", "<="),
-    ("≥", ">="),
-    ("≧", ">="),
-    ("≤", "<="),
-    ("≦", "<="),
-    (">", ">"),
-    ("<", "<"),
-    ("=", "="),
+# --- the words around a figure ----------------------------------------------------------------
+
+_COMPARATOR_WORDS: dict[str, Comparator] = {
+    "大于或等于": ">=",
+    "小于或等于": "<=",
+    "大于等于": ">=",
+    "小于等于": "<=",
+    "不得低于": ">=",
+    "不得少于": ">=",
+    "不得超过": "<=",
+    "不得高于": "<=",
+    "不低于": ">=",
+    "不少于": ">=",
+    "不小于": ">=",
+    "不超过": "<=",
+    "不高于": "<=",
+    "不多于": "<=",
+    "不大于": "<=",
+    "不超": "<=",
+    "至少": ">=",
+    "最少": ">=",
+    "最低": ">=",
+    "最多": "<=",
+    "最高": "<=",
+    "提高到": ">=",
+    "提高至": ">=",
+    "提升到": ">=",
+    "提升至": ">=",
+    "增加到": ">=",
+    "增加至": ">=",
+    "增至": ">=",
+    "降低到": "<=",
+    "降低至": "<=",
+    "下降到": "<=",
+    "下降至": "<=",
+    "压减至": "<=",
+    "降至": "<=",
+    "控制在": "<=",
+    "达到": ">=",
+    "大于": ">",
+    "高于": ">",
+    "超过": ">",
+    "多于": ">",
+    "小于": "<",
+    "低于": "<",
+    "少于": "<",
+    "等于": "=",
+    "达": ">=",
+    "超": ">",
+    "逾": ">",
+    ">=": ">=",
+    "=>": ">=",
+    "<=": "<=",
+    "=<": "<=",
+    "≥": ">=",
+    "≤": "<=",
+    "⩾": ">=",
+    "⩽": "<=",
+    "≮": ">=",
+    "≯": "<=",
+    ">": ">",
+    "<": "<",
+    "=": "=",
+}
+_SUFFIX_WORDS: dict[str, Comparator | None] = {
+    "及以上": ">=",
+    "或以上": ">=",
+    "以上": ">=",
+    "及以下": "<=",
+    "或以下": "<=",
+    "以下": "<=",
+    "以内": "<=",
+    "之内": "<=",
+    "内": "<=",
+    "左右": None,
+    "上下": None,
+}
+_APPROXIMATE = ("约为", "约计", "大约", "接近", "将近", "约", "近", "左右", "上下")
+_LEAD_WORDS = (
+    *_APPROXIMATE,
+    "共计",
+    "合计",
+    "总计",
+    "累计",
+    "共",
+    "全年",
+    "年度",
+    "本年",
+    "当年",
+    "每年",
+    "年均",
+    "平均",
+    "人均",
+    "完成",
+    "实现",
+    "保持",
+    "确保",
+    "力争",
+    "预计",
+    "计划",
+    "为",
+    "在",
 )
-
-_SUFFIX_COMPARATORS: tuple[tuple[str, Comparator], ...] = (
-    ("及以上", ">="),
-    ("以上", ">="),
-    ("及以下", "<="),
-    ("以下", "<="),
-    ("以内", "<="),
-    ("之内", "<="),
+_TAIL_WORDS = ("完成", "办结", "到位", "兑付", "拨付", "发放", "建成", "实施", "落实", "以上")
+_CHANGE_WORDS = {
+    "下降": "降幅",
+    "降低": "降幅",
+    "减少": "降幅",
+    "压减": "降幅",
+    "缩减": "降幅",
+    "缩短": "降幅",
+    "下滑": "降幅",
+    "回落": "降幅",
+    "增长": "增幅",
+    "增加": "增幅",
+    "提高": "增幅",
+    "提升": "增幅",
+    "上升": "增幅",
+}
+_PERCENT_WORDS = (
+    ("个百分点", "百分点"),
+    ("百分点", "百分点"),
+    ("百分比", "%"),
+    ("%", "%"),
+    ("‰", "‰"),
 )
-
-_NUMBER = re.compile(r"^([+-]?\d+(?:,\d{3})*(?:\.\d+)?)\s*(.*)$")
-_UNIT = re.compile(r"^[^\d\s,.，。；;、（）()]{0,6}$")
-_SCALES = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "千": Decimal(1_000)}
-_PERCENT = {"%": Decimal(100), "‰": Decimal(1_000)}
-
-_MISSED_WORDS = ("未完成", "未达成", "未实现", "未达到", "没有完成", "没完成", "未能完成")
-_PARTIAL_WORDS = ("部分完成", "部分达成", "部分实现", "基本完成", "基本达成", "基本实现")
-_ACHIEVED_WORDS = ("完成", "达成", "实现", "达到", "已达", "超额")
+# A lone Latin letter right before the figure: a comparator the scan read as a letter (「W 100%」).
+_STRAY_LETTER = re.compile(r"(?:^|[^A-Za-z])([A-Za-z])$")
+_RANKS = frozenset({"第", "前", "排名第", "排名前"})
+_INCLUSIVE = frozenset({"含", "含本数", "含本值", "包含", "含此数"})
 
 
-@dataclass(frozen=True)
-class Quantity:
-    """A number as written: value in its own unit (percentages as ratios), unit and comparator."""
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternation of `words`, longest first (so that 「不低于」 wins over 「低于」)."""
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
 
-    value: Decimal
-    unit: str
-    comparator: Comparator | None
+
+_NUMBER = r"[+-]?\d+(?:,\d{3})*(?:\.\d+)?"
+_ONE_NUMBER = re.compile(rf"^(?P<head>\D*?)(?P<number>{_NUMBER})(?P<tail>\D*)$")
+_ANY_NUMBER = re.compile(r"\d")
+_HEAD = re.compile(
+    rf"^(?P<label>.*?)(?P<pre>(?:{_alternation(_LEAD_WORDS)})*)"
+    rf"(?P<cmp>{_alternation(_COMPARATOR_WORDS)})?(?P<post>(?:{_alternation(_LEAD_WORDS)})*)$"
+)
+_TAIL_REST = re.compile(
+    rf"^(?P<suffix>{_alternation(_SUFFIX_WORDS)})?(?P<rest>.*?)(?P<suffix2>{_alternation(_SUFFIX_WORDS)})?$"
+)
+_UNKNOWN_UNIT = re.compile(
+    rf"^(?!{_alternation(_SUFFIX_WORDS)})(?P<unit>(?:[^\W\d_]|/){{1,6}}?)(?=(?:{_alternation(_SUFFIX_WORDS)}|{_alternation(_TAIL_WORDS)})|$)"
+)
+_RANGE = re.compile(rf"^\D*?{_NUMBER}\D{{0,4}}?(?:-|~|至|到|—){_NUMBER}\D*$|^±{_NUMBER}\D*$")
+_DEADLINE = re.compile(
+    r"^(?:在|于|截至|截止|到|至|预计|计划|力争|确保|按期|按时)*"
+    r"(?:(?P<year>\d{4})年)?"
+    r"(?:(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})[日号])?(?P<part>底|末|份|中旬|上旬|下旬|初)?"
+    r"|(?P<word>年底|年末|年内|年度内|年中|上半年|下半年|全年|第?[一二三四1-4]季度末?))"
+    r"(?P<before>前|之前|以前|内|止|为止)?(?:完成|办结|建成|实施|到位|落实|结束|兑付)?$"
+)
+_DATE = re.compile(
+    r"^(?P<year>(?:19|20)\d\d)[-./](?P<month>1[0-2]|0?[1-9])(?:[-./](?P<day>\d{1,2}))?"
+    r"(?P<before>前|之前|以前)?$"
+)
+_YEAR_ONLY = re.compile(r"^(?P<year>\d{4})年(?P<word>底|末|内)?(?P<before>前|之前|以前)?$")
+_CHINESE_NUMERAL = re.compile(
+    r"(?<![第])(?P<numeral>[零〇一二两三四五六七八九十百千]+)"
+    r"(?=个月|个工作日|工作日|天|日|小时|周|年|个|次|人|项|家|批|场|期|篇|名|所|座)"
+)
+_NUMERAL_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
+_NUMERAL_DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_NUMERAL_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+# Scanned tables: letters that stand where a digit belongs (「第O份」, 「1O0%」), replacement and
+# private-use characters, and the usual mojibake.
+_OCR_DIGIT = re.compile(
+    r"(?<![A-Za-z])[OoIl|](?=\d)|(?<=\d)[OoIl|](?![A-Za-z])|第[OoIl|](?![A-Za-z])"
+    r"|^[OoIl]+(?=[个次份人项件%]|$)"
+)
+_GARBAGE = re.compile(
+    "[\ufffd\u25a0-\u25ff\ue000-\uf8ff\x00-\x08\x0b-\x1f\x7f\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]|锟斤拷|烫烫烫|屯屯屯"
+)
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]"
+)
+_CIRCLED = re.compile("[\u2460-\u24ff\u2776-\u2793]")
+_SPACES = re.compile(r"\s+")
+_SYMBOLS = str.maketrans(
+    {
+        "═": "=",
+        "≧": "≥",
+        "≦": "≤",
+        "−": "-",
+        "–": "-",
+        "～": "~",
+        "〜": "~",
+        "“": "",
+        "”": "",
+        "‘": "",
+        "’": "",
+        "「": "",
+        "」": "",
+        "『": "",
+        "』": "",
+        "《": "",
+        "》": "",
+        "【": "(",
+        "】": ")",
+        "〔": "(",
+        "〕": ")",
+        "[": "(",
+        "]": ")",
+    }
+)
+# Unit symbols NFKC would turn into a letter and a digit (㎡ → m2): written out first.
+_UNIT_SYMBOLS = {
+    "km²": "平方公里",
+    "m²": "平方米",
+    "m³": "立方米",
+    "㎢": "平方公里",
+    "㎡": "平方米",
+}
+_UNIT_SYMBOLS |= {
+    "㎥": "立方米",
+    "㎞": "公里",
+    "㎏": "千克",
+    "㎎": "毫克",
+    "㎝": "厘米",
+    "㎜": "毫米",
+}
+_UNIT_SYMBOL = re.compile("|".join(map(re.escape, sorted(_UNIT_SYMBOLS, key=len, reverse=True))))
+_BRACKETS = re.compile(r"\(([^()]*)\)")
+_EDGE_PUNCTUATION = re.compile(r"^[；;，,、:：.。]+|[。；;，,、.!！?？:：]+$")
+_ENUMERATION = re.compile(r"^(?:\(?\d{1,2}[)、](?=\D)|\d{1,2}\.(?=\D)|[一二三四五六七八九十]+、)")
+
+
+# --- readings ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A target or an actual as read: its kind, comparator, figure, scale word and unit."""
+
     text: str
+    kind: Kind
+    comparator: Comparator | None = None
+    comparator_word: str = ""
+    number: Decimal | None = None
+    scale: Decimal = ONE
+    scale_word: str = ""
+    unit: str = ""
+    notes: tuple[str, ...] = ()
+    reason: str = ""
+    change: str = ""
+    year: int | None = None
 
     @property
-    def direction(self) -> Direction | None:
-        """higher for ≥/>, lower for ≤/<, None when the text says neither."""
-        if self.comparator in (">=", ">"):
-            return "higher"
-        if self.comparator in ("<=", "<"):
-            return "lower"
+    def quantitative(self) -> bool:
+        return self.kind in QUANTITATIVE
+
+    @property
+    def value(self) -> Decimal | None:
+        """The figure in its base unit: 「2.5万」 → 25000, 「95%」 → 0.95, 「≤5‰」 → 0.005."""
+        if self.number is None:
+            return None
+        if self.unit == "‰":
+            return self.number * self.scale / 1000
+        if self.kind == "percent":
+            return self.number * self.scale / HUNDRED
+        return self.number * self.scale
+
+    @property
+    def written_unit(self) -> str:
+        return f"{self.scale_word}{self.unit}"
+
+
+def read(text: object) -> Reading:
+    """Read a target or an actual as written; never raises."""
+    if text is None:
+        return Reading("", "empty")
+    raw = text if isinstance(text, str) else str(text)
+    return _read(raw)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _read(raw: str) -> Reading:
+    body, notes = _clean(raw)
+    if not body:
+        return Reading(raw, "empty", notes=notes)
+    garbled = _garbled(body)
+    if garbled:
+        return Reading(raw, "unreadable", reason=garbled)
+    body, inclusive, bracket_notes = _annotations(body)
+    notes += bracket_notes
+    if not body:
+        return Reading(raw, "qualitative", reason="只有括号内的说明", notes=notes)
+    reading = _deadline(raw, body) or _figure(raw, body) or _spelt(raw, body)
+    if reading is None:
+        reason = "含多个数字" if len(re.findall(_NUMBER, body)) > 1 else "没有可比较的数字"
+        kind: Kind = "range" if _RANGE.match(body) else "qualitative"
+        return Reading(raw, kind, reason="区间" if kind == "range" else reason, notes=notes)
+    if inclusive and reading.comparator in (">", "<"):
+        reading = replace(reading, comparator=">=" if reading.comparator == ">" else "<=")
+    return replace(reading, notes=notes + reading.notes) if notes else reading
+
+
+def normalise(text: str) -> str:
+    """Full-width to ASCII (NFKC), traditional to simplified, no spaces or invisible characters."""
+    return _clean(text)[0]
+
+
+def _clean(raw: str) -> tuple[str, tuple[str, ...]]:
+    text = _UNIT_SYMBOL.sub(lambda found: _UNIT_SYMBOLS[found.group(0)], _CIRCLED.sub("", raw))
+    stripped = _INVISIBLE.sub("", text)
+    notes: tuple[str, ...] = ()
+    if stripped != text:
+        notes = ("已去除不可见字符",)
+    text = unicodedata.normalize("NFKC", stripped).translate(_SYMBOLS)
+    text = _SPACES.sub("", text).translate(vocabulary.traditional())
+    text = _EDGE_PUNCTUATION.sub("", _ENUMERATION.sub("", text))
+    return text, notes
+
+
+def _garbled(body: str) -> str:
+    """Why the text looks garbled (a scan read wrongly), or ""."""
+    found = _GARBAGE.search(body)
+    if found:
+        return f"含乱码字符「{found.group(0)}」"
+    found = _OCR_DIGIT.search(body)
+    if found:
+        return f"「{found.group(0)}」处的字母像是识别错的数字"
+    return ""
+
+
+def _annotations(body: str) -> tuple[str, bool, tuple[str, ...]]:
+    """Take out bracketed notes: 「（含）」 makes ＞/＜ inclusive, others are shown as not counted."""
+    inclusive = False
+    notes: list[str] = []
+
+    def drop(match: re.Match[str]) -> str:
+        nonlocal inclusive
+        content = match.group(1)
+        if content in _INCLUSIVE:
+            inclusive = True
+        elif content:
+            notes.append(f"括号内「{content}」作说明，未参与比较")
+        return ""
+
+    previous = None
+    while previous != body:
+        previous, body = body, _BRACKETS.sub(drop, body)
+    body = _EDGE_PUNCTUATION.sub("", body.replace("(", "").replace(")", ""))
+    return body, inclusive, tuple(notes)
+
+
+# --- a figure with its words ------------------------------------------------------------------
+
+
+def _figure(raw: str, body: str) -> Reading | None:
+    """One number with what comes before it (comparator, words) and after it (unit, 以上 …)."""
+    match = _ONE_NUMBER.match(body)
+    if match is None:
         return None
+    try:
+        number = Decimal(match.group("number").replace(",", ""))
+    except InvalidOperation:
+        return None
+    head = _HEAD.match(match.group("head"))
+    if head is None:  # the pattern matches any text without digits
+        return None
+    label, comparator_word = head.group("label"), head.group("cmp") or ""
+    notes: list[str] = []
+    change = ""
+    for word, meaning in _CHANGE_WORDS.items():
+        if label.endswith(word):
+            label, change = label[: -len(word)], meaning
+            notes.append(f"「{word}」：按{meaning}读")
+            break
+    if label in _RANKS:
+        return None
+    stray = label if len(label) == 1 else _stray_letter(label)
+    if stray:
+        return Reading(raw, "unreadable", reason=f"数字前的「{stray}」无法识别")
+    if label:
+        notes.append(f"「{label}」作说明，按其后的数字读")
+    approximate = any(word in (head.group("pre") + head.group("post")) for word in _APPROXIMATE)
+    scale_word, scale, unit, suffix_word, rest = _tail(match.group("tail"))
+    if rest and not _plain_words(rest):
+        return Reading(raw, "unreadable", reason=f"数字后的「{rest}」无法识别")
+    comparator = _COMPARATOR_WORDS.get(comparator_word)
+    suffix = _SUFFIX_WORDS.get(suffix_word) if suffix_word else None
+    if suffix_word in ("左右", "上下"):
+        approximate = True
+    if comparator and suffix and comparator != suffix:
+        reason = f"比较符矛盾（「{comparator_word}」与「{suffix_word}」）"
+        return Reading(raw, "unreadable", reason=reason)
+    if approximate:
+        notes.append(f"「约」数，按 {match.group('number')} 计")
+    if rest:
+        notes.append(f"其后「{rest}」作说明")
+    kind = _kind_of(unit)
+    return Reading(
+        raw,
+        kind,
+        comparator=comparator or suffix,
+        comparator_word=comparator_word or suffix_word,
+        number=number,
+        scale=scale,
+        scale_word=scale_word,
+        unit=unit,
+        notes=tuple(notes),
+        change=change,
+    )
 
 
-@dataclass(frozen=True)
+def _stray_letter(label: str) -> str:
+    found = _STRAY_LETTER.search(label)
+    return found.group(1) if found else ""
+
+
+def _tail(tail: str) -> tuple[str, Decimal, str, str, str]:
+    """(scale word, scale, unit, suffix word, rest) of what follows a number."""
+    for word, unit in _PERCENT_WORDS:
+        if tail.startswith(word):
+            return "", ONE, unit, *_suffix_and_rest(tail[len(word) :])
+    units = vocabulary.units()
+    scale_word, scale = "", ONE
+    unit = _known_unit(tail, units.known)
+    if not unit:
+        for word, factor in units.scales:
+            if tail.startswith(word):
+                scale_word, scale, tail = word, factor, tail[len(word) :]
+                break
+        unit = _known_unit(tail, units.known)
+    if not unit:
+        found = _UNKNOWN_UNIT.match(tail)
+        unit = found.group("unit") if found else ""
+    return scale_word, scale, unit, *_suffix_and_rest(tail[len(unit) :])
+
+
+def _known_unit(tail: str, known: tuple[str, ...]) -> str:
+    return next((unit for unit in known if tail.startswith(unit)), "")
+
+
+def _suffix_and_rest(text: str) -> tuple[str, str]:
+    found = _TAIL_REST.match(text)
+    if found is None:  # the pattern matches any text
+        return "", text
+    suffix = found.group("suffix") or found.group("suffix2") or ""
+    rest = found.group("rest")
+    if found.group("suffix") and found.group("suffix2"):
+        rest += found.group("suffix2")
+    return suffix, "" if rest in _TAIL_WORDS else rest
+
+
+def _plain_words(text: str) -> bool:
+    """Words only (no symbols left over): 「家企业」 is a description, 「%%」 is not."""
+    return all(unicodedata.category(char).startswith("L") for char in text)
+
+
+def _kind_of(unit: str) -> Kind:
+    if unit in ("%", "‰", "百分点"):
+        return "percent"
+    if not unit:
+        return "number"
+    units = vocabulary.units()
+    group = units.size.get(unit)
+    if group and group[0] in units.durations:
+        return "duration"
+    return "measure"
+
+
+def _spelt(raw: str, body: str) -> Reading | None:
+    """Small numbers in Chinese characters before a unit: 「三个月内」, 「两个工作日」."""
+    if _ANY_NUMBER.search(body):
+        return None
+    found = _CHINESE_NUMERAL.search(body)
+    if found is None:
+        return None
+    value = _numeral(found.group("numeral"))
+    if value is None:
+        return None
+    digits = body[: found.start()] + str(value) + body[found.end() :]
+    reading = _figure(raw, digits)
+    if reading is None or reading.kind == "unreadable" or reading.notes:
+        return None
+    return replace(reading, notes=(f"「{found.group('numeral')}」按 {value} 读",))
+
+
+def _numeral(text: str) -> int | None:
+    total, current = 0, 0
+    for char in text:
+        if char in _NUMERAL_DIGITS:
+            current = _NUMERAL_DIGITS[char]
+        elif char in _NUMERAL_UNITS:
+            total += (current or 1) * _NUMERAL_UNITS[char]
+            current = 0
+    total += current
+    return total or None
+
+
+# --- deadlines --------------------------------------------------------------------------------
+
+_WORD_DATES = {
+    "年底": (12, 31),
+    "年末": (12, 31),
+    "年内": (12, 31),
+    "年度内": (12, 31),
+    "全年": (12, 31),
+    "下半年": (12, 31),
+    "年中": (6, 30),
+    "上半年": (6, 30),
+}
+_PART_DAYS = {"上旬": 10, "中旬": 20, "初": 5}
+
+
+def _deadline(raw: str, body: str) -> Reading | None:
+    """「年底前」「2021年12月31日前完成」「6月底」「2022.11」 as a month and day (and year)."""
+    if not any(mark in body for mark in ("年", "月", "季度", ".", "-", "/")):
+        return None
+    found = _DEADLINE.match(body) or _DATE.match(body) or _YEAR_ONLY.match(body)
+    if found is None:
+        return None
+    parts = found.groupdict()
+    year = int(parts["year"]) if parts.get("year") else None
+    month, day = _month_and_day(parts)
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return Reading(raw, "unreadable", reason=f"日期「{body}」不存在")
+    before = parts.get("before") or ""
+    by_word = parts.get("word") in ("年内", "年度内", "内")
+    comparator: Comparator | None = "<=" if before or by_word else None
+    return Reading(
+        raw,
+        "deadline",
+        comparator=comparator,
+        comparator_word=before or (parts.get("word") or ""),
+        number=Decimal(month * 100 + day),
+        year=year,
+    )
+
+
+def _month_and_day(parts: dict[str, str | None]) -> tuple[int, int]:
+    word = parts.get("word")
+    if word in ("底", "末", "内", None) and not parts.get("month"):
+        return 12, 31
+    if word:
+        if word in _WORD_DATES:
+            return _WORD_DATES[word]
+        quarter = _numeral(word.strip("第季度末")) or int(re.sub(r"\D", "", word) or 4)
+        return quarter * 3, 31
+    month = int(parts["month"] or 12)
+    if parts.get("day"):
+        return month, int(parts["day"] or 31)
+    return month, _PART_DAYS.get(parts.get("part") or "", 31)
+
+
+def deadline_text(value: Decimal, year: int | None = None) -> str:
+    """「12月31日」 (with the year when known) for a deadline's number."""
+    month, day = divmod(int(value), 100)
+    return f"{year}年{month}月{day}日" if year else f"{month}月{day}日"
+
+
+# --- two readings side by side ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
 class Comparison:
     """A target and an actual brought to the same unit, ready for scoring."""
 
     target: Decimal
     actual: Decimal
-    unit: str
+    unit: str = ""
+    kind: Kind = "number"
+    notes: tuple[str, ...] = ()
+    shown_scale: Decimal = ONE
+    shown_word: str = ""
 
 
-def normalise(text: str) -> str:
-    """Full-width characters to ASCII (NFKC) and no inner spaces: 「＞ ２０％」 → 「>20%」."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+@dataclass(frozen=True, slots=True)
+class Mismatch:
+    """Why two readings cannot be compared (口径不一致)."""
+
+    reason: str
 
 
-def parse_quantity(text: str | None) -> Quantity | None:
-    """Read 「≥20」「95%以上」「8094万美元」; None when the text is not a plain quantity."""
-    if text is None:
+def reconcile(target: Reading, actual: Reading) -> Comparison | Mismatch:
+    """Bring target and actual to one unit, saying how; or say why they cannot be compared."""
+    if not (target.quantitative and actual.quantitative):
+        return Mismatch("指标值或完成值不是数字")
+    if target.kind == "deadline" or actual.kind == "deadline":
+        return _deadlines(target, actual)
+    if target.change != actual.change:
+        return Mismatch(f"指标值「{target.text}」与完成值「{actual.text}」一为增减幅度、一为数值")
+    if target.kind == "percent" or actual.kind == "percent":
+        return _percentages(target, actual)
+    return _measures(target, actual)
+
+
+def _deadlines(target: Reading, actual: Reading) -> Comparison | Mismatch:
+    if target.kind != actual.kind:
+        dated, other = (target, actual) if target.kind == "deadline" else (actual, target)
+        return Mismatch(f"「{dated.text}」是时间节点，「{other.text}」不是时间")
+    both_years = target.year is not None and actual.year is not None
+    return Comparison(_day(target, both_years), _day(actual, both_years), kind="deadline")
+
+
+def _day(reading: Reading, with_year: bool) -> Decimal:
+    """A deadline as one number (month × 100 + day, and year × 10000 when both sides give one)."""
+    number = reading.number or Decimal(0)
+    return number + Decimal((reading.year or 0) * 10000) if with_year else number
+
+
+def _percentages(target: Reading, actual: Reading) -> Comparison | Mismatch:
+    notes: list[str] = []
+    values = []
+    for side, reading, other in (("指标值", target, actual), ("完成值", actual, target)):
+        if reading.kind == "percent":
+            values.append(reading.value)
+            continue
+        as_percent = _as_percent(reading)
+        if as_percent is None:
+            return Mismatch(
+                f"{side}「{reading.text}」不是百分数，无法确定能否与「{other.text}」比较"
+            )
+        notes.append(f"{side}「{reading.text}」按 {_plain(reading.number)}% 读（另一方为百分数）")
+        values.append(as_percent)
+    target_value, actual_value = values
+    assert target_value is not None and actual_value is not None  # noqa: S101 (percent readings)
+    return Comparison(target_value, actual_value, "%", "percent", tuple(notes))
+
+
+def _as_percent(reading: Reading) -> Decimal | None:
+    """A plain number read as a percentage: between 1 and 100 (or 0) only, else ambiguous."""
+    if reading.kind != "number" or reading.scale != ONE or reading.number is None:
         return None
-    body = normalise(str(text))
-    comparator, body = _strip_prefix(body)
-    body, suffix = _strip_suffix(body)
-    if comparator is not None and suffix is not None and comparator != suffix:
-        return None
-    match = _NUMBER.match(body)
-    if not match or not _UNIT.match(match.group(2)):
-        return None
-    try:
-        value = Decimal(match.group(1).replace(",", ""))
-    except InvalidOperation:
-        return None
-    unit = match.group(2)
-    if unit in _PERCENT:
-        value = value / _PERCENT[unit]
-    return Quantity(value=value, unit=unit, comparator=comparator or suffix, text=str(text))
+    number = reading.number
+    if number == 0 or ONE < abs(number) <= HUNDRED:
+        return number / HUNDRED
+    return None
 
 
-def _strip_prefix(body: str) -> tuple[Comparator | None, str]:
-    for word, comparator in _PREFIX_COMPARATORS:
-        if body.startswith(word):
-            return comparator, body[len(word) :]
-    return None, body
+def _measures(target: Reading, actual: Reading) -> Comparison | Mismatch:
+    units = vocabulary.units()
+    target_unit = target.unit or actual.unit
+    actual_unit = actual.unit or target.unit
+    factor_t, factor_a = ONE, ONE
+    notes: list[str] = []
+    if target_unit != actual_unit:
+        group_t, group_a = units.size.get(target_unit), units.size.get(actual_unit)
+        if group_t is None or group_a is None or group_t[0] != group_a[0]:
+            return Mismatch(f"单位不同（「{target.written_unit}」与「{actual.written_unit}」）")
+        factor_t, factor_a = group_t[1], group_a[1]
+        notes.append(f"「{target_unit}」与「{actual_unit}」换算为同一单位比较")
+    scale_t, scale_a = _scales(target, actual)
+    for side, reading, unit, scale, other in (
+        ("指标值", target, target_unit, scale_t, actual),
+        ("完成值", actual, actual_unit, scale_a, target),
+    ):
+        note = _bare_note(reading, unit, scale, other)
+        if note:
+            notes.append(f"{side}「{reading.text}」{note}")
+    assert target.number is not None and actual.number is not None  # noqa: S101 (quantitative)
+    kind: Kind = "duration" if "duration" in (target.kind, actual.kind) else "measure"
+    base = min((target_unit, actual_unit), key=lambda u: units.size.get(u, ("", ONE))[1])
+    shown_scale, shown_word = _shown_scale(target, actual, scale_t, scale_a)
+    return Comparison(
+        target.number * scale_t * factor_t,
+        actual.number * scale_a * factor_a,
+        base,
+        kind if base else "number",
+        tuple(notes),
+        shown_scale,
+        shown_word,
+    )
 
 
-def _strip_suffix(body: str) -> tuple[str, Comparator | None]:
-    for word, comparator in _SUFFIX_COMPARATORS:
-        if body.endswith(word):
-            return body[: -len(word)], comparator
-    return body, None
+def _scales(target: Reading, actual: Reading) -> tuple[Decimal, Decimal]:
+    """Each side's scale; a bare figure beside a 「万」 one takes the scale that puts it nearer
+    the other side (「≥8000」 beside 「8094万美元」 is 8000万; 「20000」 beside 「2.5万」 is 20000)."""
+    bare, scaled = _bare_and_scaled(target, actual)
+    if bare is None or scaled is None:
+        return target.scale, actual.scale
+    assert bare.number is not None and scaled.number is not None  # noqa: S101 (quantitative)
+    other = scaled.number * scaled.scale
+    if _distance(bare.number * scaled.scale, other) >= _distance(bare.number, other):
+        return target.scale, actual.scale
+    if bare is target:
+        return scaled.scale, actual.scale
+    return target.scale, scaled.scale
 
 
-def compare(target: Quantity, actual: Quantity) -> Comparison | None:
-    """Bring both sides to one unit; None when the units cannot be reconciled (个 vs 吨)."""
-    if not target.unit or not actual.unit or target.unit == actual.unit:
-        return Comparison(target.value, actual.value, target.unit or actual.unit)
-    target_scale, target_base = _split_unit(target.unit)
-    actual_scale, actual_base = _split_unit(actual.unit)
-    if target_base != actual_base or target.unit in _PERCENT or actual.unit in _PERCENT:
-        return None
-    return Comparison(target.value * target_scale, actual.value * actual_scale, target_base)
+def _bare_note(reading: Reading, unit: str, scale: Decimal, other: Reading) -> str:
+    """How a figure written without a unit was read beside the other side."""
+    if reading.unit:
+        return ""
+    number = _plain(reading.number)
+    if scale != reading.scale:
+        return f"未写“{other.scale_word}”，与「{other.text}」同级，按 {number}{other.scale_word}{unit} 读"
+    if other.scale_word and not reading.scale_word:
+        return f"未写“{other.scale_word}”，按 {number}{unit} 读"
+    if unit:
+        return f"未写单位，按 {number}{reading.scale_word}{unit} 读"
+    return ""
 
 
-def _split_unit(unit: str) -> tuple[Decimal, str]:
-    """「万美元」 → (10000, 「美元」); 「吨」 → (1, 「吨」)."""
-    if len(unit) > 1 and unit[0] in _SCALES:
-        return _SCALES[unit[0]], unit[1:]
-    return Decimal(1), unit
+def _shown_scale(
+    target: Reading, actual: Reading, scale_t: Decimal, scale_a: Decimal
+) -> tuple[Decimal, str]:
+    """Figures are shown in the scale word both sides share (8094万 ≥ 8000万), else as they are."""
+    if scale_t == scale_a and scale_t != ONE:
+        return scale_t, target.scale_word or actual.scale_word
+    return ONE, ""
 
 
-def direction_for(
-    target: Quantity, declared: Direction | None, *, default: Direction = "higher"
-) -> Direction:
-    """The row's declared direction wins; else the target's comparator; else higher is better."""
-    return declared or target.direction or default
+def _bare_and_scaled(target: Reading, actual: Reading) -> tuple[Reading | None, Reading | None]:
+    if target.scale == actual.scale:
+        return None, None
+    for bare, scaled in ((target, actual), (actual, target)):
+        if bare.scale == ONE and not bare.unit and scaled.scale != ONE:
+            return bare, scaled
+    return None, None
+
+
+def _distance(a: Decimal, b: Decimal) -> float:
+    """How far apart two figures are, in orders of magnitude (infinite when one is not positive)."""
+    if a <= 0 or b <= 0:
+        return math.inf
+    return abs(math.log10(a) - math.log10(b))
+
+
+def _plain(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# --- how a qualitative actual went ------------------------------------------------------------
 
 
 def completion_of(text: str | None) -> Completion | None:
-    """How a qualitative actual reads: 「完成」 achieved, 「部分完成」 partial, 「未完成」 missed."""
+    """「完成」「达标」「显著提升」 achieved, 「基本完成」 partial, 「未完成」「不达标」 missed."""
     if not text:
         return None
-    body = normalise(str(text))
-    if any(word in body for word in _MISSED_WORDS):
+    return _completion(normalise(str(text)))
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _completion(body: str) -> Completion | None:
+    words = vocabulary.achievement_words()
+    if any(word in body for word in words["intents"]):
+        return None
+    if any(word in body for word in words["missed"]):
         return "missed"
-    if any(word in body for word in _PARTIAL_WORDS):
+    if any(word in body for word in words["partial"]):
         return "partial"
-    if any(word in body for word in _ACHIEVED_WORDS):
-        return "achieved"
-    return None
+    found = False
+    for word in words["achieved"]:
+        start = body.find(word)
+        while start >= 0:
+            if _negated(body, start, words["negations"]):
+                return "missed"
+            found = True
+            start = body.find(word, start + 1)
+    return "achieved" if found else None
+
+
+def _negated(body: str, start: int, negations: tuple[str, ...]) -> bool:
+    before = body[:start]
+    return any(before.endswith(word) for word in negations)
+
+
+# --- scoring helpers --------------------------------------------------------------------------
 
 
 def achieved(comparison: Comparison, direction: Direction) -> bool:
@@ -192,7 +846,53 @@ def ratio(comparison: Comparison, direction: Direction) -> Decimal:
         else (comparison.target, comparison.actual)
     )
     # A missed target with a non-positive side has no meaningful proportion: no points.
-    # Otherwise the target was missed, so the share is below 1.
     if numerator <= 0 or denominator <= 0:
         return Decimal(0)
     return numerator / denominator
+
+
+# --- the plain view of a reading (kept for the tables' own checks) ----------------------------
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number as written: value in its own unit (percentages as ratios), unit and comparator."""
+
+    value: Decimal
+    unit: str
+    comparator: Comparator | None
+    text: str
+    reading: Reading | None = None
+
+    @property
+    def direction(self) -> Direction | None:
+        """higher for ≥/>, lower for ≤/<, None when the text says neither."""
+        if self.comparator in (">=", ">"):
+            return "higher"
+        if self.comparator in ("<=", "<"):
+            return "lower"
+        return None
+
+
+def parse_quantity(text: str | None) -> Quantity | None:
+    """「≥20」「95%以上」「8094万美元」 as a Quantity; None for anything that is not a figure."""
+    reading = read(text)
+    if reading.kind not in ("number", "percent", "measure", "duration") or reading.number is None:
+        return None
+    value = reading.number / HUNDRED if reading.kind == "percent" else reading.number
+    return Quantity(value, reading.written_unit, reading.comparator, str(text), reading)
+
+
+def compare(target: Quantity, actual: Quantity) -> Comparison | None:
+    """Both quantities in one unit; None when they cannot be compared."""
+    if target.reading is None or actual.reading is None:
+        return None
+    found = reconcile(target.reading, actual.reading)
+    return found if isinstance(found, Comparison) else None
+
+
+def direction_for(
+    target: Quantity, declared: Direction | None, *, default: Direction = "higher"
+) -> Direction:
+    """The row's declared direction wins; else the target's comparator; else `default`."""
+    return declared or target.direction or default

@@ -235,10 +235,10 @@ def test_it_reproduces_the_budget_execution_rate_and_flags_the_sheets_96_percent
 
 def test_it_scores_quantitative_rows_by_the_numbers(yueyang: Result) -> None:
     rows = {item.name: item for item in yueyang.items if item.parent == "2"}
-    # 8094 ≥ 8000 (万美元 on one side only: same unit) → 10; 24 ≥ 20 → 10; 9.5 ≥ 7.5 → 10
+    # 8094万 ≥ 8000万 (「≥8000」 beside 「8094万美元」 is read in 万美元) → 10; 24 ≥ 20 → 10; 9.5 ≥ 7.5 → 10
     assert rows["新设外资企业"].kind == "target_actual"
     assert rows["新设外资企业"].score == 10
-    assert "8094 ≥ 8000" in yueyang.item("2.1").explanation
+    assert "8094万 ≥ 8000万" in yueyang.item("2.1").explanation
     assert yueyang.item("2.5").kind == "target_actual"
     # 「95%以上」 against 「完成」 is qualitative: the claim becomes the score
     assert rows["服务对象满意度"].kind == "qualitative"

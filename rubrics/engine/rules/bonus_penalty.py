@@ -21,9 +21,10 @@ class Adjustment:
     label: str
 
     def count(self, value: Any) -> int:
-        """An integer as given; a list counted once per distinct matter (same title, once)."""
+        """An integer as given; a list counted once per distinct matter (same title, once); an
+        empty entry (null) is no matter (the scoring warns of it)."""
         if isinstance(value, list):
-            return len({_matter(entry) for entry in value})
+            return len({_matter(entry) for entry in value if entry is not None})
         return max(0, int(value))
 
     def apply(self, value: Any) -> tuple[Decimal, str]:

@@ -1,4 +1,10 @@
-"""`declared_rows`: the indicator rows a department declares, scored target against actual."""
+"""`declared_rows`: the indicator rows a department declares, scored target against actual.
+
+Each side is read by `rubrics.engine.targets`; a row is scored by the rule only when both read
+as figures that can be compared and its direction is known (`rubrics.engine.directions`).
+Anything else is a person's judgement, and the working says why: text that cannot be read
+(「无法识别」) or figures that cannot be compared (「口径不一致」) are flagged for a person to confirm.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from rubrics.engine import targets
-from rubrics.engine.metrics import percent, plain, points, threshold
+from rubrics.engine import directions, targets
+from rubrics.engine.metrics import percent, points, threshold, written
 from rubrics.engine.rules.base import (
     ZERO,
     Context,
@@ -18,6 +24,9 @@ from rubrics.engine.rules.base import (
     judged_score,
     spec_decimal,
 )
+
+UNREADABLE = "无法识别"
+MISMATCH = "口径不一致，需人工确认"
 
 
 @dataclass(frozen=True)
@@ -39,34 +48,55 @@ class DeclaredRowsRule(Rule):
     tiers: tuple[QualitativeTier, ...] = ()
 
     def score_row(self, row: Mapping[str, Any], *, judged: Decimal | None) -> Outcome:
-        """Quantitative when target and actual both read as numbers, else a bounded judgement."""
-        weight = row["weight"]
-        target = targets.parse_quantity(row.get("target"))
-        actual = targets.parse_quantity(row.get("actual"))
-        comparison = targets.compare(target, actual) if target and actual else None
-        if target is not None and comparison is not None:
-            return _quantitative(row, target, comparison, weight=weight)
-        return self._qualitative(
-            row, weight=weight, judged=judged, numeric_target=target is not None
+        """By the rule when both sides are comparable figures with a known direction, else judged."""
+        target, actual = targets.read(row.get("target")), targets.read(row.get("actual"))
+        lead = f"指标值「{target.text or '—'}」，完成值「{actual.text or '—'}」"
+        for side, reading in (("指标值", target), ("完成值", actual)):
+            if reading.kind == "unreadable":
+                why = f"{side}「{reading.text}」{UNREADABLE}（{reading.reason}）"
+                return self._judged(row, lead, judged, why=why, flag=f"{why}，需人工确认")
+        if not (target.quantitative and actual.quantitative):
+            return self._judged(row, lead, judged, why=_why_qualitative(target, actual))
+        found = targets.reconcile(target, actual)
+        if isinstance(found, targets.Mismatch):
+            why = f"口径不一致（{found.reason}）"
+            return self._judged(row, lead, judged, why=why, flag=f"{MISMATCH}：{found.reason}")
+        verdict = directions.infer(
+            name=str(row.get("name") or ""),
+            level2=str(row.get("level2") or ""),
+            target=target,
+            unit=found.unit,
+            declared=row.get("direction"),
         )
+        notes = (*target.notes, *actual.notes, *found.notes)
+        if verdict.direction is None:
+            return self._judged(row, lead, judged, why=_joined(verdict.phrase, notes))
+        if found.kind == "deadline" and not targets.achieved(found, verdict.direction):
+            why = _joined(
+                f"完成时间 {_shown(found.actual, found)} 晚于 {_shown(found.target, found)}", notes
+            )
+            return self._judged(row, lead, judged, why=why)
+        return _quantitative(lead, found, verdict, notes, weight=row["weight"])
 
-    def _qualitative(
+    def _judged(
         self,
         row: Mapping[str, Any],
-        *,
-        weight: Decimal,
+        lead: str,
         judged: Decimal | None,
-        numeric_target: bool,
+        *,
+        why: str,
+        flag: str = "",
     ) -> Outcome:
-        lead = f"指标值「{row.get('target') or '—'}」，完成值「{row.get('actual') or '—'}」"
-        if numeric_target:
-            lead += "（完成值不是可比较的数字）"
+        """A person's score within the row's weight, checked against the qualitative tiers."""
+        weight = row["weight"]
+        flags = (flag,) if flag else ()
         score, notes = judged_score(Context(weight=weight, inputs={}, judged=judged))
         if score is None:
-            return Outcome(None, f"{lead}，定性指标，尚无评分", judgement=True)
+            text = f"{lead}：{why}，需人工评定，尚无评分"
+            return Outcome(None, text, judgement=True, notes=flags)
         notes += self._tier_notes(row, weight=weight, score=score)
-        text = f"{lead}，定性指标，人工评定 {points(score)} 分"
-        return Outcome(score, text, judgement=True, notes=notes)
+        text = f"{lead}：{why}，人工评定 {points(score)} 分"
+        return Outcome(score, text, judgement=True, notes=(*flags, *notes))
 
     def _tier_notes(
         self, row: Mapping[str, Any], *, weight: Decimal, score: Decimal
@@ -84,33 +114,64 @@ class DeclaredRowsRule(Rule):
         )
 
 
+def _why_qualitative(target: targets.Reading, actual: targets.Reading) -> str:
+    """Which side is words, and why."""
+    if actual.kind == "empty":
+        return "未填完成值"
+    if target.kind == "empty":
+        return "未填指标值，按定性指标评定"
+    if target.quantitative:
+        return f"完成值为文字（{actual.reason}），按定性指标评定"
+    if target.kind == "range":
+        return "指标值为区间，按定性指标评定"
+    return "定性指标"
+
+
 def _quantitative(
-    row: Mapping[str, Any],
-    target: targets.Quantity,
-    comparison: targets.Comparison,
+    lead: str,
+    found: targets.Comparison,
+    verdict: directions.Verdict,
+    notes: tuple[str, ...],
     *,
     weight: Decimal,
 ) -> Outcome:
-    direction = targets.direction_for(target, row.get("direction"))
-    share = targets.ratio(comparison, direction)
+    direction = verdict.direction
+    assert direction is not None  # noqa: S101 (the caller judged rows without one)
+    share = targets.ratio(found, direction)
     score = weight * share
-    sign = "≥" if direction == "higher" else "≤"
-    lead = f"指标值「{row.get('target')}」，完成值「{row.get('actual')}」"
-    numbers = f"{plain(comparison.actual)} {sign} {plain(comparison.target)}"
-    if targets.achieved(comparison, direction):
-        return Outcome(weight, f"{lead}：{numbers}，达到指标值，得 {points(weight)} 分")
+    after = _joined(verdict.phrase, notes)
+    if targets.achieved(found, direction):
+        sign = "≥" if direction == "higher" else "≤"
+        numbers = f"{_shown(found.actual, found)} {sign} {_shown(found.target, found)}"
+        return Outcome(weight, f"{lead}：{numbers}，达到指标值，得 {points(weight)} 分；{after}")
     if share == 0:
-        return Outcome(ZERO, f"{lead}：未达到指标值且无法按比例计分，得 0 分")
-    fraction = (
-        f"{plain(comparison.actual)} ÷ {plain(comparison.target)}"
-        if direction == "higher"
-        else f"{plain(comparison.target)} ÷ {plain(comparison.actual)}"
+        text = f"{lead}：未达到指标值且无法按比例计分，得 0 分；{after}"
+        return Outcome(ZERO, text)
+    numerator, denominator = (
+        (found.actual, found.target) if direction == "higher" else (found.target, found.actual)
     )
+    fraction = f"{_shown(numerator, found)} ÷ {_shown(denominator, found)}"
     text = (
         f"{lead}：未达到指标值，{points(weight)} × {fraction} = {points(score)} 分"
-        f"（完成比例 {percent(share)}）"
+        f"（完成比例 {percent(share)}）；{after}"
     )
     return Outcome(score, text)
+
+
+def _shown(value: Decimal, found: targets.Comparison) -> str:
+    """A figure of the comparison as people write it: 95%, 12月31日, 25000."""
+    if found.kind == "percent":
+        return f"{written(value * 100)}%"
+    if found.kind == "deadline":
+        year, rest = divmod(int(value), 10000)
+        return targets.deadline_text(Decimal(rest), year or None)
+    if found.shown_word:
+        return f"{written(value / found.shown_scale)}{found.shown_word}"
+    return written(value)
+
+
+def _joined(first: str, notes: tuple[str, ...]) -> str:
+    return "；".join((first, *notes))
 
 
 def parse(spec: Mapping[str, Any], *, weight: Decimal) -> DeclaredRowsRule:

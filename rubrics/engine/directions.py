@@ -1,0 +1,67 @@
+"""Which way an indicator row counts: higher or lower is better, and why.
+
+The row's declared direction wins; then the target's comparator (「≥」「不低于」「以内」); then a
+deadline (earlier is better) or an increase or decrease (more is better); then the words of
+`data/directions.yaml` found in the indicator's name, its unit and its 二级指标. Nothing found:
+no direction, and the row is left to a person with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rubrics.engine import vocabulary
+from rubrics.engine.targets import Reading, normalise
+from rubrics.engine.vocabulary import Direction
+
+UNKNOWN_REASON = "行中未申报方向，指标值未写“≥”“≤”，名称、单位和二级指标也未表明方向"
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A direction (None when it cannot be told) and the reason, in words."""
+
+    direction: Direction | None
+    reason: str
+
+    @property
+    def phrase(self) -> str:
+        """「按“越低越好”计分（名称含“控制率”）」."""
+        if self.direction is None:
+            return f"无法判断越高越好还是越低越好（{self.reason}）"
+        better = "越高越好" if self.direction == "higher" else "越低越好"
+        return f"按“{better}”计分（{self.reason}）"
+
+
+def infer(
+    *, name: str, level2: str, target: Reading, unit: str, declared: Direction | None
+) -> Verdict:
+    """The direction of a row, in the order the module's docstring gives."""
+    if declared is not None:
+        return Verdict(declared, "申报的方向")
+    if target.comparator in (">=", ">"):
+        return Verdict("higher", f"指标值含“{target.comparator_word}”")
+    if target.comparator in ("<=", "<"):
+        return Verdict("lower", f"指标值含“{target.comparator_word}”")
+    if target.kind == "deadline":
+        return Verdict("lower", "指标值为时间节点，越早越好")
+    if target.change:
+        return Verdict("higher", f"指标值为{target.change}")
+    return _by_words(name, level2, unit)
+
+
+@lru_cache(maxsize=16_384)
+def _by_words(name: str, level2: str, unit: str) -> Verdict:
+    words = vocabulary.direction_words()
+    for section, text, what in (
+        ("names", normalise(name), "名称含"),
+        ("units", unit, "单位为"),
+        ("level2", normalise(level2), "二级指标为"),
+    ):
+        if not text:
+            continue
+        for entry in words[section]:
+            if entry.word in text:
+                return Verdict(entry.direction, f"{what}“{entry.word}”")
+    return Verdict(None, UNKNOWN_REASON)
