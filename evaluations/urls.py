@@ -1,6 +1,7 @@
 from django.urls import path
 
 from evaluations.api import views as api
+from evaluations.views import campaigns as campaign_views
 from evaluations.views import evidence as evidence_views
 from evaluations.views import excel as excel_views
 from evaluations.views import explanations as explanation_views
@@ -49,8 +50,8 @@ department_urls = [
 ]
 
 jurisdiction_urls = [
-    path("", views.bureau_home, name="home"),
-    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
+    path("", campaign_views.bureau_home, name="home"),
+    path("campaigns/<int:pk>/", campaign_views.campaign_detail, name="campaign"),
 ]
 
 api_urls = [

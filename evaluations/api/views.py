@@ -41,10 +41,10 @@ from evaluations.api.schema import (
     EvaluationSerializer,
 )
 from evaluations.models import Evaluation
+from evaluations.selectors.checks import evaluation_violations
 from evaluations.selectors.evaluations import (
     evaluation_metrics,
     evaluation_values,
-    evaluation_violations,
     evaluations_of_department,
     section_versions,
 )

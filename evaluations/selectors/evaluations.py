@@ -1,6 +1,5 @@
 """Reads of campaigns and evaluations; always called inside a tenant scope."""
 
-import dataclasses
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
@@ -9,16 +8,14 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 
-from evaluations.checks.engine import Violation, validate
 from evaluations.models import (
     Campaign,
     Evaluation,
     Evidence,
     SectionState,
-    WarningExplanation,
 )
 from evaluations.models.parts import part_accessors
-from evaluations.tables.registry import Section, scoped_sections, sections_for
+from evaluations.tables.registry import Section, sections_for
 from rubrics.engine.metrics import METRICS, MetricValue
 
 
@@ -62,7 +59,7 @@ def evaluation_values(evaluation: Evaluation) -> dict[str, Any]:
     }
     for section in sections_for(evaluation):
         values.update(section.values(evaluation))
-    return {key: _as_number(value) for key, value in values.items()}
+    return as_numbers(values)
 
 
 def evaluation_inputs(evaluation: Evaluation) -> dict[str, Any]:
@@ -71,6 +68,11 @@ def evaluation_inputs(evaluation: Evaluation) -> dict[str, Any]:
     values: dict[str, Any] = {"deadline": evaluation.campaign.due_on}
     for section in sections_for(evaluation):
         values.update((section.inputs or section.values)(evaluation))
+    return as_numbers(values)
+
+
+def as_numbers(values: dict[str, Any]) -> dict[str, Any]:
+    """Counts become Decimals, so that formulas divide exactly (int / int would give a float)."""
     return {key: _as_number(value) for key, value in values.items()}
 
 
@@ -87,30 +89,6 @@ def evaluation_metrics(values: dict[str, Any]) -> list[MetricValue]:
         metric.compute(values)
         for metric in METRICS.values()
         if any(values.get(name) is not None for name in metric.formula.names)
-    ]
-
-
-def evaluation_violations(evaluation: Evaluation, values: dict[str, Any]) -> list[Violation]:
-    """The evaluation-wide sections' violations, then those of each scope (each project)."""
-    found = validate(values, sections=(section.key for section in sections_for(evaluation)))
-    scopes: dict[str, list[Section]] = {}
-    for section in scoped_sections(evaluation):
-        scopes.setdefault(section.scope, []).append(section)
-    for sections in scopes.values():
-        found += scope_violations(evaluation, sections)
-    return found
-
-
-def scope_violations(evaluation: Evaluation, sections: Iterable[Section]) -> list[Violation]:
-    """Rules over the values of one scope's sections, pointing at the scope's own section keys."""
-    by_family = {section.rules_key: section for section in sections}
-    values: dict[str, Any] = {}
-    for section in by_family.values():
-        values.update(section.values(evaluation))
-    values = {key: _as_number(value) for key, value in values.items()}
-    return [
-        dataclasses.replace(violation, section=by_family[violation.section].key)
-        for violation in validate(values, sections=by_family)
     ]
 
 
@@ -131,41 +109,3 @@ def evidence_by_section(evaluation: Evaluation) -> dict[str, list[Evidence]]:
     for item in Evidence.objects.filter(evaluation=evaluation):
         grouped.setdefault(item.section_key, []).append(item)
     return grouped
-
-
-ExplanationIndex = dict[tuple[str, str, str], WarningExplanation]
-
-
-def explanations_of(evaluation: Evaluation) -> ExplanationIndex:
-    """Every explanation of the evaluation's warnings by identity (rule, section, target), in one
-    query; those whose warning no longer fires are among them, and simply never looked up."""
-    return {
-        explanation.identity: explanation
-        for explanation in WarningExplanation.objects.filter(evaluation=evaluation)
-    }
-
-
-def explanation_for(
-    violation: Violation, explanations: ExplanationIndex
-) -> WarningExplanation | None:
-    """The explanation of a warning, if it has one (errors are not explained, they are fixed)."""
-    if violation.is_error:
-        return None
-    return explanations.get(violation.identity)
-
-
-def unexplained_among(
-    violations: Iterable[Violation], explanations: ExplanationIndex
-) -> list[Violation]:
-    """The warnings among `violations` that have no written explanation yet."""
-    return [
-        violation
-        for violation in violations
-        if not violation.is_error and violation.identity not in explanations
-    ]
-
-
-def unexplained_warnings(evaluation: Evaluation) -> list[Violation]:
-    """The evaluation's warnings that still need a written explanation before submission."""
-    violations = evaluation_violations(evaluation, evaluation_values(evaluation))
-    return unexplained_among(violations, explanations_of(evaluation))

@@ -16,7 +16,7 @@ from evaluations.models import Evaluation, ProjectEvaluation
 from evaluations.models.funds import FundTree
 from evaluations.scoring.department import evaluation_scoring
 from evaluations.scoring.projects import project_scoring
-from evaluations.selectors.evaluations import ExplanationIndex, explanations_of
+from evaluations.selectors.checks import ExplanationIndex, explanations_of
 from evaluations.tables.funds import computed_oob_html
 from evaluations.tables.registry import section_for
 from evaluations.tables.scores import field_key

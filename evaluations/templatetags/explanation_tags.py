@@ -12,10 +12,7 @@ from django.utils.translation import gettext as _
 
 from evaluations.checks.engine import Violation
 from evaluations.models.explanations import EXPLANATION_MAX_LENGTH
-from evaluations.selectors.evaluations import (
-    explanation_for,
-    unexplained_among,
-)
+from evaluations.selectors.checks import explanation_for, unexplained_among
 from evaluations.selectors.page import WarningNotes
 
 register = template.Library()

@@ -8,10 +8,10 @@ from django.urls import reverse
 
 from departments.tenancy import TenantRequest
 from evaluations.models import Evaluation
+from evaluations.selectors.checks import evaluation_violations
 from evaluations.selectors.evaluations import (
     evaluation_metrics,
     evaluation_values,
-    evaluation_violations,
     evaluation_with_parts,
 )
 from evaluations.selectors.page import EvaluationPage, warning_notes

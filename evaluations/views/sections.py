@@ -4,17 +4,16 @@ from typing import Any
 from django.contrib import messages
 from django.forms import BaseFormSet
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from departments.roles import ALL_ROLES, Role
 from departments.tenancy import TenantRequest, tenant_view
-from evaluations.models import Campaign, Evaluation
+from evaluations.models import Evaluation
 from evaluations.models.parts import rows_read_once
 from evaluations.selectors.evaluations import (
-    campaigns_with_progress,
     evaluations_of_department,
     evidence_by_section,
     section_versions,
@@ -215,23 +214,4 @@ def _section_response(
         sections=siblings,
         bound={section.key: result},
         status=status,
-    )
-
-
-@tenant_view(Role.REVIEWER, Role.BUREAU_ADMIN)
-def bureau_home(request: TenantRequest, jurisdiction: str) -> HttpResponse:
-    """自评任务: the bureau's campaigns and how far their departments are."""
-    return TemplateResponse(
-        request, "evaluations/bureau_home.html", {"campaigns": campaigns_with_progress()}
-    )
-
-
-@tenant_view(Role.REVIEWER, Role.BUREAU_ADMIN)
-def campaign_detail(request: TenantRequest, jurisdiction: str, pk: int) -> HttpResponse:
-    campaign = get_object_or_404(Campaign, pk=pk)
-    evaluations = campaign.evaluations.select_related("department").order_by("department__name")
-    return TemplateResponse(
-        request,
-        "evaluations/campaign_detail.html",
-        {"campaign": campaign, "evaluations": evaluations},
     )

@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_scopes import scope
 
-from evaluations.selectors.evaluations import evaluation_values, evaluation_violations
+from evaluations.selectors.checks import evaluation_violations
+from evaluations.selectors.evaluations import evaluation_values
 from tests.conftest import Cast
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -4,11 +4,8 @@ from django.core.management import call_command
 from django_scopes import scopes_disabled
 
 from evaluations.models import Evaluation, FixedAssetLine, TargetDeclaration
-from evaluations.selectors.evaluations import (
-    evaluation_metrics,
-    evaluation_values,
-    evaluation_violations,
-)
+from evaluations.selectors.checks import evaluation_violations
+from evaluations.selectors.evaluations import evaluation_metrics, evaluation_values
 
 
 def checks(year: int) -> tuple[set[str], dict[str, str]]:

@@ -12,7 +12,7 @@ from django_scopes import scope
 
 from evaluations.checks.engine import ComparisonRule, Violation, parse_rule
 from evaluations.models import Evaluation, WarningExplanation
-from evaluations.selectors.evaluations import unexplained_warnings
+from evaluations.selectors.checks import unexplained_warnings
 from tests.conftest import Cast
 from tests.evaluations.helpers_tables import HTMX, table_url
 

@@ -13,11 +13,8 @@ from django_scopes import scope, scopes_disabled
 from evaluations.demo.figures.funds import LINES_2019, enter_lines
 from evaluations.models import Evaluation, FundLine
 from evaluations.models.funds import FundTree
-from evaluations.selectors.evaluations import (
-    evaluation_metrics,
-    evaluation_values,
-    evaluation_violations,
-)
+from evaluations.selectors.checks import evaluation_violations
+from evaluations.selectors.evaluations import evaluation_metrics, evaluation_values
 from evaluations.tables.registry import section_for
 from tests.conftest import Cast
 

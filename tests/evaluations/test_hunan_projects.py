@@ -18,7 +18,8 @@ from evaluations.models import (
     ProjectEvaluation,
     SectionState,
 )
-from evaluations.selectors.evaluations import evaluation_values, evaluation_violations
+from evaluations.selectors.checks import evaluation_violations
+from evaluations.selectors.evaluations import evaluation_values
 from tests.conftest import Cast
 from tests.evaluations.helpers_tables import page_queries
 from tests.factories import (

@@ -11,7 +11,8 @@ from django_scopes import scope
 from evaluations.checks.engine import ComparisonRule, Violation, load_rules, validate
 from evaluations.models import Campaign, Fairness
 from evaluations.models.basic import PercentRatioField
-from evaluations.selectors.evaluations import evaluation_values, evaluation_violations
+from evaluations.selectors.checks import evaluation_violations
+from evaluations.selectors.evaluations import evaluation_values
 from tests.conftest import Cast
 from tests.evaluations.helpers_tables import save, table_url
 from tests.factories import project_of
