@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rubrics.engine import vocabulary
-from rubrics.engine.targets import Reading, normalise
+from rubrics.engine.targets import CACHED_LENGTH, Reading, normalise
 from rubrics.engine.vocabulary import Direction
 
 UNKNOWN_REASON = "行中未申报方向，指标值未写“≥”“≤”，名称、单位和二级指标也未表明方向"
@@ -48,10 +48,11 @@ def infer(
         return Verdict("lower", "指标值为时间节点，越早越好")
     if target.change:
         return Verdict("higher", f"指标值为{target.change}")
+    if len(name) + len(level2) + len(unit) <= CACHED_LENGTH:
+        return _by_words_cached(name, level2, unit)
     return _by_words(name, level2, unit)
 
 
-@lru_cache(maxsize=16_384)
 def _by_words(name: str, level2: str, unit: str) -> Verdict:
     words = vocabulary.direction_words()
     for section, text, what in (
@@ -65,3 +66,6 @@ def _by_words(name: str, level2: str, unit: str) -> Verdict:
             if entry.word in text:
                 return Verdict(entry.direction, f"{what}“{entry.word}”")
     return Verdict(None, UNKNOWN_REASON)
+
+
+_by_words_cached = lru_cache(maxsize=16_384)(_by_words)

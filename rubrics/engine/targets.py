@@ -8,6 +8,7 @@ to one unit, or says why they cannot be compared (口径不一致). Nothing here
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 import unicodedata
@@ -54,7 +55,12 @@ Kind = Literal[
 QUANTITATIVE = frozenset({"number", "percent", "measure", "duration", "deadline"})
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
+# Readings are remembered (tables repeat 「100%」「完成」「≥95%」 thousands of times), short texts only.
 CACHE_SIZE = 65_536
+CACHED_LENGTH = 200
+# A figure is looked for in texts up to this long; longer ones are sentences, read as words (and
+# no pattern ever runs over a page of text).
+FIGURE_LENGTH = 120
 
 # --- the words around a figure ----------------------------------------------------------------
 
@@ -335,10 +341,9 @@ def read(text: object) -> Reading:
     if text is None:
         return Reading("", "empty")
     raw = text if isinstance(text, str) else str(text)
-    return _read(raw)
+    return _read_cached(raw) if len(raw) <= CACHED_LENGTH else _read(raw)
 
 
-@lru_cache(maxsize=CACHE_SIZE)
 def _read(raw: str) -> Reading:
     body, notes = _clean(raw)
     if not body:
@@ -350,7 +355,9 @@ def _read(raw: str) -> Reading:
     notes += bracket_notes
     if not body:
         return Reading(raw, "qualitative", reason="只有括号内的说明", notes=notes)
-    reading = _deadline(raw, body) or _figure(raw, body) or _spelt(raw, body)
+    reading = None
+    if len(body) <= FIGURE_LENGTH:
+        reading = _deadline(raw, body) or _figure(raw, body) or _spelt(raw, body)
     if reading is None:
         reason = "含多个数字" if len(re.findall(_NUMBER, body)) > 1 else "没有可比较的数字"
         kind: Kind = "range" if _RANGE.match(body) else "qualitative"
@@ -358,6 +365,9 @@ def _read(raw: str) -> Reading:
     if inclusive and reading.comparator in (">", "<"):
         reading = replace(reading, comparator=">=" if reading.comparator == ">" else "<=")
     return replace(reading, notes=notes + reading.notes) if notes else reading
+
+
+_read_cached = lru_cache(maxsize=CACHE_SIZE)(_read)
 
 
 def normalise(text: str) -> str:
@@ -580,7 +590,12 @@ def _deadline(raw: str, body: str) -> Reading | None:
     parts = found.groupdict()
     year = int(parts["year"]) if parts.get("year") else None
     month, day = _month_and_day(parts)
-    if not (1 <= month <= 12 and 1 <= day <= 31):
+    if not 1 <= month <= 12:
+        return Reading(raw, "unreadable", reason=f"日期「{body}」不存在")
+    # A month without a day is its last day (of a common year when the year is not given).
+    last = calendar.monthrange(year or 2001, month)[1]
+    day = min(day, last) if not parts.get("day") else day
+    if not 1 <= day <= last:
         return Reading(raw, "unreadable", reason=f"日期「{body}」不存在")
     before = parts.get("before") or ""
     by_word = parts.get("word") in ("年内", "年度内", "内")
@@ -798,10 +813,10 @@ def completion_of(text: str | None) -> Completion | None:
     """「完成」「达标」「显著提升」 achieved, 「基本完成」 partial, 「未完成」「不达标」 missed."""
     if not text:
         return None
-    return _completion(normalise(str(text)))
+    body = normalise(str(text))
+    return _completion_cached(body) if len(body) <= CACHED_LENGTH else _completion(body)
 
 
-@lru_cache(maxsize=CACHE_SIZE)
 def _completion(body: str) -> Completion | None:
     words = vocabulary.achievement_words()
     if any(word in body for word in words["intents"]):
@@ -819,6 +834,9 @@ def _completion(body: str) -> Completion | None:
             found = True
             start = body.find(word, start + 1)
     return "achieved" if found else None
+
+
+_completion_cached = lru_cache(maxsize=CACHE_SIZE)(_completion)
 
 
 def _negated(body: str, start: int, negations: tuple[str, ...]) -> bool:

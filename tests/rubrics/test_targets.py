@@ -119,8 +119,9 @@ def test_durations_and_deadlines() -> None:
     assert isinstance(reconcile(read("5个工作日"), read("6天")), Mismatch)
     deadline = reconcile(read("年底前"), read("2023年11月"))
     assert isinstance(deadline, Comparison) and deadline.actual < deadline.target
-    assert read("6月底前").value == D(631)
-    assert read("第三季度末").value == D(931)
+    assert read("6月底前").value == D(630)
+    assert read("第三季度末").value == D(930)
+    assert read("2024年2月底前").value == D(229)
 
 
 @pytest.mark.parametrize(
@@ -156,6 +157,7 @@ def test_inclusive_annotations_make_a_strict_comparator_inclusive() -> None:
         ("≥20以下", "比较符矛盾（「≥」与「以下」）"),
         ("\ufffd\ufffd", "含乱码字符"),
         ("13月底前", "日期「13月底前」不存在"),
+        ("2月30日前", "日期「2月30日前」不存在"),
     ],
 )
 def test_garbled_text_is_unreadable_and_says_why(text: str, reason: str) -> None:
