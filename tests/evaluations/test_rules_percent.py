@@ -112,7 +112,7 @@ def test_all_range_errors_of_a_section_are_listed_at_once() -> None:
 # End to end: what a department saves, the panel and the section card list.
 
 
-def test_a_negative_hunan_rate_is_saved_and_flagged_with_a_link(cast: Cast) -> None:
+def test_a_negative_hunan_rate_is_refused_and_a_rate_above_100_flagged(cast: Cast) -> None:
     cast.campaign.table_set = Campaign.TableSet.HUNAN_OVERALL
     cast.campaign.save()
     response = save(
@@ -120,15 +120,16 @@ def test_a_negative_hunan_rate_is_saved_and_flagged_with_a_link(cast: Cast) -> N
         "hunan_basic.staffing",
         {"hunan-basic-staffing-staff_control_rate_stated": "-5"},
     )
-    assert response.status_code == 200  # the model accepts it: the rule is what catches it
+    assert response.status_code == 422  # no rate is below zero: refused at the field
     body = response.content.decode()
     assert 'href="#id_hunan-basic-staffing-staff_control_rate_stated"' in body
-    assert "在职人员控制率 -5.00% 低于 0%。" in body
+    assert "不能为负数" in body
     response = save(
         cast,
         "hunan_overall.funds",
         {"hunan-overall-funds-execution_rate_stated": "120"},
     )
+    assert response.status_code == 200  # the model accepts it: the rule is what catches it
     assert "执行率 120.00% 超过 100%。" in response.content.decode()
 
 
