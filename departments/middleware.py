@@ -16,7 +16,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import Resolver404, ResolverMatch, resolve
 from django_scopes import scope, scopes_disabled
 
-from config.api import is_api_request, not_logged_in_response
+from config.api import (
+    error_response,
+    forbidden_detail,
+    is_api_request,
+    not_found_detail,
+    not_logged_in_response,
+)
 from departments.models import Department, Jurisdiction
 from departments.selectors import (
     AnyUser,
@@ -44,7 +50,12 @@ class TenantScopeMiddleware:
             if is_api_request(request):
                 return not_logged_in_response()
             return redirect_to_login(request.get_full_path())
-        tenant = resolve_tenant(request, match)
+        try:
+            tenant = resolve_tenant(request, match)
+        except (Http404, PermissionDenied) as refusal:
+            if is_api_request(request):  # JSON, whatever DEBUG says (its 404 page is HTML)
+                return _api_refusal(refusal)
+            raise
         request.tenant = tenant  # type: ignore[attr-defined]
         return self._run_inside(tenant_scope(tenant), request)
 
@@ -58,6 +69,12 @@ class TenantScopeMiddleware:
             if callable(render) and not getattr(response, "is_rendered", True):
                 render()
         return response
+
+
+def _api_refusal(refusal: Exception) -> HttpResponse:
+    if isinstance(refusal, Http404):
+        return error_response(404, not_found_detail())
+    return error_response(403, forbidden_detail())
 
 
 def resolve_tenant(request: HttpRequest, match: ResolverMatch) -> Tenant:

@@ -95,8 +95,12 @@ def test_html_pages_still_send_anonymous_users_to_the_login_page(cast: Cast) -> 
     assert response["Location"].startswith(reverse("login"))
 
 
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
 @pytest.mark.parametrize("user", ["outsider", "filler_b"])
-def test_outsiders_get_404_json_under_the_api(cast: Cast, user: str) -> None:
+def test_outsiders_get_404_json_under_the_api(
+    cast: Cast, user: str, debug: bool, settings: Any
+) -> None:
+    settings.DEBUG = debug  # Django's debug 404 page is HTML: the middleware answers first
     for url in api_urls(cast)[:3]:
         response = cast.client_for(user).get(url)
         assert response.status_code == 404, url
