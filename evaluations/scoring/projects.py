@@ -202,11 +202,9 @@ def score_project(
 
 
 def project_scoring(evaluation: Evaluation, project: ProjectEvaluation) -> ProjectScoring | None:
-    """The project's scoring, remembered on this instance: a page's sections of one project all
-    show it. A save loads a new instance (see `fresh_project_scoring`)."""
-    if not hasattr(project, "_scoring"):
-        project._scoring = score_project(evaluation, project, project.indicators.all())  # type: ignore[attr-defined]
-    return project._scoring  # type: ignore[attr-defined]
+    """The project's scoring computed now (callers that show it several times keep the result:
+    see `tables.projects.project_sections`)."""
+    return score_project(evaluation, project, project.indicators.all())
 
 
 def fresh_project_scoring(evaluation: Evaluation, project_pk: int) -> ProjectScoring | None:

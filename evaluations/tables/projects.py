@@ -11,7 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation, ProjectEvaluation
-from evaluations.scoring.projects import AMOUNTS, fresh_project_scoring, project_scoring
+from evaluations.scoring.projects import (
+    AMOUNTS,
+    ProjectScoring,
+    fresh_project_scoring,
+    project_scoring,
+)
 from evaluations.tables.base import owned_fields, save_owned
 from evaluations.tables.hunan import FUNDS_FIELDS, as_written, funds_values, sum_present
 from evaluations.tables.indicators import indicator_formset, indicator_values, save_indicators
@@ -58,16 +63,23 @@ def funds_by_source(project: ProjectEvaluation) -> dict[str, Any]:
     return {**funds_values(project), "funds_by_source": rows, "funds_columns": columns}
 
 
-def funds_section_values(evaluation: Evaluation, project: ProjectEvaluation) -> dict[str, Any]:
+def funds_section_values(
+    project: ProjectEvaluation, scoring: Callable[[], ProjectScoring | None]
+) -> dict[str, Any]:
     """The funds values, with the 预算执行率 score the rules check taken from the rubric engine
     (the model's hand-coded 分值 × 执行率 stays for the department-overall sheet only)."""
-    scoring = project_scoring(evaluation, project)
-    computed = scoring.funds_score_shown if scoring else None
+    scored = scoring()
+    computed = scored.funds_score_shown if scored else None
     return {**funds_by_source(project), "funds_score_computed": computed}
 
 
 def with_scoring(
-    form: Any, evaluation: Evaluation, project: ProjectEvaluation, *, bound: bool
+    form: Any,
+    evaluation: Evaluation,
+    project: ProjectEvaluation,
+    scoring: Callable[[], ProjectScoring | None],
+    *,
+    bound: bool,
 ) -> Any:
     """Give a project section's form its `scoring`, a callable the templates call only if shown.
 
@@ -77,13 +89,15 @@ def with_scoring(
     if bound:
         form.scoring = functools.cache(lambda: fresh_project_scoring(evaluation, project.pk))
     else:
-        form.scoring = lambda: project_scoring(evaluation, project)
+        form.scoring = scoring
     return form
 
 
 def project_sections(evaluation: Evaluation, project: ProjectEvaluation) -> list[Section]:
     """The sections of one project's sheet, in the order of the official table."""
     stem = f"project.{project.pk}"
+    # Scored once for all the sections of this project that show it (and the rules' values).
+    scoring = functools.cache(functools.partial(project_scoring, evaluation, project))
     url = reverse(
         "department:project",
         kwargs={
@@ -123,7 +137,7 @@ def project_sections(evaluation: Evaluation, project: ProjectEvaluation) -> list
             form = form_class(data, files, instance=copy.copy(project), prefix=prefix)
             for field in form.fields.values():
                 field.widget.attrs.setdefault("aria-label", str(field.label))
-            return with_scoring(form, evaluation, project, bound=data is not None)
+            return with_scoring(form, evaluation, project, scoring, bound=data is not None)
 
         return section(
             key,
@@ -148,7 +162,7 @@ def project_sections(evaluation: Evaluation, project: ProjectEvaluation) -> list
             _("项目资金"),
             [*SOURCE_FIELDS, *FUNDS_FIELDS],
             "evaluations/sections/_project_funds.html",
-            lambda row: funds_section_values(evaluation, row),
+            lambda row: funds_section_values(row, scoring),
             live_template=SCORING_LIVE,
         ),
         part(
@@ -166,6 +180,7 @@ def project_sections(evaluation: Evaluation, project: ProjectEvaluation) -> list
                 indicator_formset(evaluation, project, data, files, prefix=prefix),
                 evaluation,
                 project,
+                scoring,
                 bound=data is not None,
             ),
             save=lambda evaluation, formset: save_indicators(evaluation, project, formset),
