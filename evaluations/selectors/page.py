@@ -4,7 +4,9 @@ Templates only format. Everything that queries or scores is here, computed the f
 template asks for it and kept for the rest of that one request (never on a model instance).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cached_property
 from html import escape
 from typing import Any
@@ -21,6 +23,7 @@ from evaluations.tables.funds import computed_oob_html
 from evaluations.tables.registry import section_for
 from evaluations.tables.scores import field_key
 from evaluations.workflow import fillable
+from rubrics.engine.scoring import ItemResult, Result, Subtotal
 
 
 @dataclass
@@ -71,7 +74,11 @@ class EvaluationPage:
         if computed is None:
             return None
         _, result = computed
-        return {"result": result, "items": {field_key(item.code): item for item in result.items}}
+        return {
+            "result": result,
+            "items": {field_key(item.code): item for item in result.items},
+            "sheet": sheet_totals(result),
+        }
 
     @cached_property
     def projects(self) -> list[tuple[ProjectEvaluation, Any]]:
@@ -94,3 +101,53 @@ class EvaluationPage:
     def funds_computed_oob(self) -> SafeString:
         """The funds table's computed cells after a save (see tables.funds.computed_oob_html)."""
         return computed_oob_html(FundTree.of(self.evaluation), "funds-figures")
+
+
+@dataclass(frozen=True)
+class SheetLine:
+    """A first-level indicator (or the whole sheet): computed, self-assessed and verified sums."""
+
+    key: str  # names the line's cells in the page, for the live update
+    subtotal: Subtotal | None
+    computed: Decimal
+    claimed: Decimal | None
+    verified: Decimal | None
+
+    @property
+    def difference(self) -> Decimal | None:
+        """Self-assessed minus computed: what the department claims beyond (or below) the rules."""
+        return None if self.claimed is None else self.claimed - self.computed
+
+
+def _sum(scores: Iterable[Decimal | None]) -> Decimal | None:
+    """The sum of the given scores, None when none is given."""
+    given = [score for score in scores if score is not None]
+    return sum(given, Decimal(0)) if given else None
+
+
+def _under(item: ItemResult, code: str) -> bool:
+    return item.code == code or item.code.startswith(f"{code}.")
+
+
+def sheet_totals(result: Result) -> dict[str, Any]:
+    """Per first-level indicator and for the sheet: the self-score and verified sums beside the
+    computed ones, which the engine's subtotals (computed only) do not carry."""
+    lines = [
+        SheetLine(
+            key=field_key(f"sub_{subtotal.code}"),
+            subtotal=subtotal,
+            computed=subtotal.score,
+            claimed=_sum(item.claimed for item in result.items if _under(item, subtotal.code)),
+            verified=_sum(item.verified for item in result.items if _under(item, subtotal.code)),
+        )
+        for subtotal in result.subtotals
+        if subtotal.level == 1
+    ]
+    total = SheetLine(
+        key="total",
+        subtotal=None,
+        computed=result.total,
+        claimed=_sum(item.claimed for item in result.items),
+        verified=_sum(item.verified for item in result.items),
+    )
+    return {"lines": lines, "total": total}

@@ -96,6 +96,11 @@ class Cell:
     stated: Decimal | None = None
 
     @property
+    def label(self) -> str:
+        """The column's name, which a phone shows beside the value when a row becomes a card."""
+        return column_label(self.column)
+
+    @property
     def computed(self) -> bool:
         return self.field is None and self.value is not None
 
@@ -115,7 +120,7 @@ class Cell:
             )
         else:
             content = self.figure_html if self.computed else ""
-        return f'<td class="{css}">{content}</td>'
+        return f'<td class="{css}" data-label="{escape(self.label)}">{content}</td>'
 
     @property
     def figure_html(self) -> SafeString:

@@ -1,0 +1,73 @@
+"""What the pages show beside the forms: the 评分表's self-score and verified sums, and the
+column names a phone shows when a row becomes a card."""
+
+import re
+
+from django.urls import reverse
+
+from tests.conftest import Cast
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def scores_page(cast: Cast) -> str:
+    kwargs = {"department": cast.department_a.slug, "pk": cast.evaluation_a.pk, "table": "scores"}
+    client = cast.client_for("filler_a")
+    return client.get(reverse("department:evaluation_table", kwargs=kwargs)).content.decode()
+
+
+def cell(body: str, dom_id: str) -> str:
+    """The text of the element with this id (the sums are single spans)."""
+    match = re.search(rf'id="{dom_id}"[^>]*>([^<]*)<', body)
+    assert match, dom_id
+    return match.group(1).strip()
+
+
+def claim(cast: Cast, scores: dict[str, str]) -> str:
+    kwargs = {"department": cast.department_a.slug, "pk": cast.evaluation_a.pk}
+    data = {"based_on": "0", **{f"scores-claimed-score__{k}": v for k, v in scores.items()}}
+    response = cast.client_for("filler_a").post(
+        reverse("department:section_save", kwargs={**kwargs, "key": "scores.claimed"}),
+        data,
+        **HTMX,
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_self_scores_are_summed_per_first_level_indicator_and_in_total(cast: Cast) -> None:
+    body = scores_page(cast)
+    assert cell(body, "claimed-sum-sub_1") == "—"
+    assert cell(body, "claimed-sum-total") == "—"
+
+    live = claim(cast, {"1_1_1": "3", "1_1_2": "4", "1_2_1": "5", "2_1_5": "6"})
+    # The live answer replaces the sums in place, as it does the computed scores.
+    assert 'id="claimed-sum-sub_1" hx-swap-oob="true">12.00' in live
+
+    body = scores_page(cast)
+    assert cell(body, "claimed-sum-sub_1") == "12.00"
+    assert cell(body, "claimed-sum-sub_2") == "6.00"
+    assert cell(body, "claimed-sum-total") == "18.00"
+    assert cell(body, "verified-sum-total") == "—"
+
+
+def test_the_difference_between_claimed_and_computed_totals_is_shown(cast: Cast) -> None:
+    claim(cast, {"1_1_1": "3"})
+    body = scores_page(cast)
+    computed = re.search(r'id="scores-total"[^>]*>([\d.]+)', body)
+    assert computed
+    difference = 3 - float(computed.group(1))
+    word = "多" if difference > 0 else "少"
+    expected = f"比计算得分{word} {abs(difference):.2f}" if difference else "与计算得分一致"
+    assert cell(body, "difference-sum-total") == expected
+
+
+def test_every_value_of_a_scoring_row_names_its_column(cast: Cast) -> None:
+    body = scores_page(cast)
+    sheet = body[body.index('class="table compact scoresheet cards"') :]
+    sheet = sheet[: sheet.index("</table>")]
+    row = re.search(r'<tr id="row-2_1_4">(.*?)</tr>', sheet, re.S)
+    assert row
+    labels = re.findall(r'<td[^>]*data-label="([^"]+)"', row.group(1))
+    expected = ["编码", "分值", "指标值", "计算得分", "自评得分", "扣分说明", "核查得分", "核对"]
+    assert labels == [*expected, "计算过程"]
