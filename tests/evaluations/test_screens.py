@@ -1,11 +1,25 @@
 """What the pages show beside the forms: the 评分表's self-score and verified sums, and the
 column names a phone shows when a row becomes a card."""
 
+import io
 import re
+from html.parser import HTMLParser
+from typing import Any
 
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
+from django_scopes import scopes_disabled
 
+from evaluations.models import Evaluation
+from evaluations.tables.registry import tables_for
+from evaluations.templatetags.label_tags import unkeyed_text
+from rubrics.engine.metrics import INPUTS, METRICS
 from tests.conftest import Cast
+
+User = get_user_model()
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -71,3 +85,62 @@ def test_every_value_of_a_scoring_row_names_its_column(cast: Cast) -> None:
     labels = re.findall(r'<td[^>]*data-label="([^"]+)"', row.group(1))
     expected = ["编码", "分值", "指标值", "计算得分", "自评得分", "扣分说明", "核查得分", "核对"]
     assert labels == [*expected, "计算过程"]
+
+
+class _Text(HTMLParser):
+    """The text a person sees: text nodes outside <script>, <style> and <template>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        self._hidden += tag in {"script", "style", "template"}
+
+    def handle_endtag(self, tag: str) -> None:
+        self._hidden -= tag in {"script", "style", "template"}
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def visible_text(body: str) -> str:
+    parser = _Text()
+    parser.feed(body)
+    return " ".join(parser.parts)
+
+
+@pytest.mark.django_db
+def test_no_page_of_the_demo_evaluations_shows_a_data_dictionary_key() -> None:
+    call_command("load_demo", stdout=io.StringIO())
+    keys = re.compile(
+        r"(?<![A-Za-z0-9_])(" + "|".join(map(re.escape, {*INPUTS, *METRICS})) + r")(?![A-Za-z0-9_])"
+    )
+    shown: dict[str, set[str]] = {}
+    pages = 0
+    with scopes_disabled():
+        evaluations = list(Evaluation.objects.select_related("department"))
+    for evaluation in evaluations:
+        department = evaluation.department.slug
+        client = Client()
+        client.force_login(User.objects.get(username=f"{department.split('-')[0]}-filler"))
+        kwargs = {"department": department, "pk": evaluation.pk}
+        urls = [reverse("department:evaluation", kwargs=kwargs)] + [
+            reverse("department:evaluation_table", kwargs={**kwargs, "table": table.slug})
+            for table in tables_for(evaluation)
+        ]
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            pages += 1
+            if found := set(keys.findall(visible_text(response.content.decode()))):
+                shown[url] = found
+    assert pages >= 20
+    assert shown == {}
+
+
+def test_a_key_after_its_label_goes_and_a_bare_key_becomes_its_label() -> None:
+    text = "部门财政存量资金变动率：缺少 上年末存量资金（stock_funds_prev）；stock_funds_prev 为空"
+    assert unkeyed_text(text) == "部门财政存量资金变动率：缺少 上年末存量资金；上年末存量资金 为空"
