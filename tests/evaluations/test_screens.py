@@ -144,3 +144,29 @@ def test_no_page_of_the_demo_evaluations_shows_a_data_dictionary_key() -> None:
 def test_a_key_after_its_label_goes_and_a_bare_key_becomes_its_label() -> None:
     text = "部门财政存量资金变动率：缺少 上年末存量资金（stock_funds_prev）；stock_funds_prev 为空"
     assert unkeyed_text(text) == "部门财政存量资金变动率：缺少 上年末存量资金；上年末存量资金 为空"
+
+
+@pytest.mark.django_db
+def test_a_project_only_evaluation_is_titled_and_listed_as_a_project_evaluation() -> None:
+    call_command("load_demo", stdout=io.StringIO())
+    with scopes_disabled():
+        evaluation = Evaluation.objects.select_related("department", "campaign").get(
+            campaign__table_set="project_only"
+        )
+    department = evaluation.department.slug
+    client = Client()
+    client.force_login(User.objects.get(username=f"{department.split('-')[0]}-filler"))
+    kwargs = {"department": department, "pk": evaluation.pk}
+    page = visible_text(
+        client.get(reverse("department:evaluation", kwargs=kwargs)).content.decode()
+    )
+    year = evaluation.campaign.fiscal_year
+    assert f"{evaluation.department.name} {year} 年度项目支出绩效自评" in page
+    assert "整体支出绩效自评" not in page
+    listing = client.get(reverse("department:home", kwargs={"department": department}))
+    row = re.search(
+        rf'<tr>\s*<td[^>]*><a href="[^"]*/{evaluation.pk}/">.*?</tr>',
+        listing.content.decode(),
+        re.S,
+    )
+    assert row and "项目支出绩效自评" in row.group(0) and "整体" not in row.group(0)
