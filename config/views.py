@@ -1,8 +1,10 @@
 """Site-wide views: the health check, the API docs page, and the error pages (JSON under /api/)."""
 
 from csp.decorators import csp_update
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.http import require_GET
@@ -28,9 +30,15 @@ api_docs = csp_update({"img-src": ["data:"]})(
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """400, or 413 when the body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE, in Chinese."""
+    too_big = isinstance(exception, RequestDataTooBig)
     if is_api_request(request):
+        if too_big:
+            return error_response(413, _("提交的内容过大，未保存。"))
         return error_response(400, _("请求无法处理。"))
-    return defaults.bad_request(request, exception)
+    if too_big:
+        return render(request, "413.html", status=413)
+    return render(request, "400.html", status=400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import SuspiciousOperation
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -170,3 +172,29 @@ def test_a_project_only_evaluation_is_titled_and_listed_as_a_project_evaluation(
         re.S,
     )
     assert row and "项目支出绩效自评" in row.group(0) and "整体" not in row.group(0)
+
+
+def test_an_over_large_body_gets_the_chinese_413_page_in_the_sites_style(cast: Cast) -> None:
+    client = cast.client_for("filler_a")
+    kwargs = {
+        "department": cast.department_a.slug,
+        "pk": cast.evaluation_a.pk,
+        "key": "basic.staffing",
+    }
+    url = reverse("department:section_save", kwargs=kwargs)
+    response = client.post(url, {"based_on": "0", "padding": "x" * (3 * 1024 * 1024)})
+    assert response.status_code == 413
+    body = response.content.decode()
+    assert "提交的内容过大" in body and "Bad Request" not in body
+    assert 'class="site-header"' in body and 'rel="icon"' in body
+
+
+def test_a_bad_request_and_a_server_error_are_answered_in_chinese(rf: Any) -> None:
+    from config.views import bad_request, server_error
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    body = bad_request(request, SuspiciousOperation("bad")).content.decode()
+    assert "请求无法处理" in body and 'class="site-header"' in body
+    response = server_error(request)
+    assert response.status_code == 500 and "服务器错误" in response.content.decode()
