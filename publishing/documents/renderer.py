@@ -31,8 +31,9 @@ from publishing.documents.fetcher import STATIC_PDF, AllowListFetcher
 
 PRINT_CSS = Path(settings.BASE_DIR) / "templates" / "pdf" / "print.css"
 PDF = "application/pdf"
-# Tagged PDF (structure tree, reading order of the tables) for screen readers.
-PDF_OPTIONS = {"pdf_tags": True}
+# PDF/UA-1: a tagged PDF (structure tree, the tables' headers and reading order) that screen
+# readers follow, with its title shown and its language set.
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
 
 
 class UnknownDocument(LookupError):

@@ -53,6 +53,11 @@ def outline(content: bytes) -> list[tuple[int, str]]:
     ]
 
 
+def metadata(content: bytes) -> str:
+    """The document's XMP metadata."""
+    return _run("pdfinfo", content, "-meta")
+
+
 def info(content: bytes) -> dict[str, str]:
     found = {}
     for line in _run("pdfinfo", content).splitlines():

@@ -62,6 +62,7 @@ def test_documents_carry_their_metadata_and_tags(demo_documents: dict[str, Rende
     assert found["Subject"] == "2020年市级财政资金绩效自评"
     assert "2019" in found["Keywords"]
     assert found["Tagged"] == "yes"
+    assert 'pdfuaid:part="1"' in pdf.metadata(demo_documents["report"].content)  # PDF/UA-1
 
 
 def test_the_package_binds_every_part_with_contents_and_bookmarks(
