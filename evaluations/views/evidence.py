@@ -39,7 +39,12 @@ def _back_to(evaluation: Evaluation, section: Section | None) -> HttpResponse:
             "table": section.table,
         },
     )
-    return redirect(f"{url}#{section.prefix}")
+    return redirect(f"{url}#{section.prefix}-evidence")
+
+
+def _near(section: Section | None) -> str:
+    """The message's tag that shows it beside the section's evidence, where the page lands."""
+    return f"near-{section.prefix}-evidence" if section else ""
 
 
 def _editable(evaluation: Evaluation) -> None:
@@ -67,11 +72,10 @@ def evidence_upload_view(
             by=request.user,
         )
     except EvidenceRefused as refusal:
-        messages.error(request, str(refusal))
+        messages.error(request, str(refusal), extra_tags=_near(section))
     else:
-        messages.success(
-            request, _("已上传佐证材料「%(name)s」。") % {"name": evidence.original_name}
-        )
+        uploaded = _("已上传佐证材料「%(name)s」。") % {"name": evidence.original_name}
+        messages.success(request, uploaded, extra_tags=_near(section))
     return _back_to(evaluation, section)
 
 
@@ -103,5 +107,7 @@ def evidence_delete_view(
     if item.uploaded_by_id != request.user.pk:
         raise PermissionDenied(_("只有上传人可以删除这份佐证材料。"))
     evidence_delete(evidence=item)
-    messages.success(request, _("已删除佐证材料「%(name)s」。") % {"name": item.original_name})
-    return _back_to(evaluation, section_for(evaluation, item.section_key))
+    section = section_for(evaluation, item.section_key)
+    deleted = _("已删除佐证材料「%(name)s」。") % {"name": item.original_name}
+    messages.success(request, deleted, extra_tags=_near(section))
+    return _back_to(evaluation, section)

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import SuspiciousOperation
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -198,3 +199,22 @@ def test_a_bad_request_and_a_server_error_are_answered_in_chinese(rf: Any) -> No
     assert "请求无法处理" in body and 'class="site-header"' in body
     response = server_error(request)
     assert response.status_code == 500 and "服务器错误" in response.content.decode()
+
+
+def test_an_upload_message_is_shown_beside_the_evidence_where_the_page_lands(cast: Cast) -> None:
+    kwargs = {"department": cast.department_a.slug, "pk": cast.evaluation_a.pk}
+    url = reverse("department:evidence_upload", kwargs={**kwargs, "key": "basic.staffing"})
+    file = SimpleUploadedFile("编制批复.exe", b"MZ\x90\x00not a document")
+    client = cast.client_for("filler_a")
+    response = client.post(url, {"file": file})
+    assert response.status_code == 302 and response["Location"].endswith("#basic-staffing-evidence")
+    body = client.get(response["Location"]).content.decode()
+    evidence = body[body.index('id="basic-staffing-evidence"') :]
+    evidence = evidence[: evidence.index("</details>")]
+    near = re.search(
+        r'<ul class="messages near" role="status" aria-live="polite">(.*?)</ul>', evidence
+    )
+    assert near and 'class="message error"' in near.group(1)
+    # Not also at the top of the page, off screen.
+    top = body[body.index('<main id="main"') : body.index('id="basic-staffing"')]
+    assert '<li class="message' not in top
