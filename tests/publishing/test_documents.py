@@ -29,6 +29,9 @@ def test_the_scoring_sheet_shows_computed_scores_claims_and_flags(
     assert "※自评4分，按规则计算为3.19分" in text
     assert "缺少数据，自评4分无法核实" in text
     assert "自评加减分11分，按规则为+3分" in text
+    # Inputs are named by their label, never by their data-dictionary key.
+    assert "上年末存量资金" in text
+    assert "stock_funds_prev" not in text
 
 
 def test_the_funds_table_shows_the_tree_with_its_computed_sums(
