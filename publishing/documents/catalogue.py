@@ -7,6 +7,7 @@ evaluation offers exactly the documents of the tables it fills, and ã€Œpackageã€
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation
@@ -21,7 +22,7 @@ class Document:
     """One official document: its template under templates/pdf/ and when it has anything to print."""
 
     slug: str
-    title: str
+    title: str | Promise  # translated when shown, in the language of the request
     template: str
     landscape: bool = False
     has_content: Callable[[DocumentData], bool] = lambda data: True
@@ -30,8 +31,15 @@ class Document:
         return data.report_title if self.slug == "report" else str(self.title)
 
 
-def _document(slug: str, title: object, **options: object) -> Document:
-    return Document(slug, str(title), f"pdf/{slug.replace('-', '_')}.html", **options)  # type: ignore[arg-type]
+def _document(
+    slug: str,
+    title: str | Promise,
+    *,
+    landscape: bool = False,
+    has_content: Callable[[DocumentData], bool] = lambda data: True,
+) -> Document:
+    template = f"pdf/{slug.replace('-', '_')}.html"
+    return Document(slug, title, template, landscape=landscape, has_content=has_content)
 
 
 # In the order a package binds them: the report, the scoring sheet, then the tables.
