@@ -10,16 +10,16 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import Client
-from django.urls import reverse
+from django.http import QueryDict
 from django_scopes import scope
 
-from evaluations.models import Campaign, HunanBasicData, SectionState
+from departments.roles import Role
+from evaluations.models import Campaign, Evaluation, HunanBasicData, SectionState
 from evaluations.services import sections as services
+from evaluations.tables.registry import section_for
 from tests.conftest import Cast
 
 ROUNDS = 50
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def staffing(round_: int, based_on: int) -> dict[str, str]:
@@ -42,8 +42,9 @@ SENDERS = {"hunan_basic.staffing": staffing, "hunan_basic.three_public": three_p
 
 
 def both_at_once(cast: Cast, round_: int, monkeypatch: Any) -> dict[str, Any]:
-    """Post both sections from two clients; each waits, after validating its form against the row
-    as it was, until the other has too, so both saves start from the same old row."""
+    """Submit both sections through the one write path from two threads; each waits, after
+    validating its form against the row as it was, until the other has too, so both saves start
+    from the same old row."""
     barrier = threading.Barrier(len(SENDERS))
     version_of = services.section_version
 
@@ -52,19 +53,28 @@ def both_at_once(cast: Cast, round_: int, monkeypatch: Any) -> dict[str, Any]:
         return version_of(**kwargs)
 
     monkeypatch.setattr(services, "section_version", after_validation)
-    responses: dict[str, Any] = {}
+    outcomes: dict[str, Any] = {}
 
     def run(key: str) -> None:
-        client = Client()
-        client.force_login(cast.users["filler_a"])
-        url = reverse(
-            "department:section_save",
-            kwargs={"department": cast.department_a.slug, "pk": cast.evaluation_a.pk, "key": key},
-        )
         try:
-            responses[key] = client.post(url, SENDERS[key](round_, round_), **HTMX)
+            with scope(jurisdiction=cast.bureau.pk, department=cast.department_a.pk):
+                evaluation = Evaluation.objects.select_related("campaign").get(
+                    pk=cast.evaluation_a.pk
+                )
+                section = section_for(evaluation, key)
+                assert section is not None
+                data = QueryDict(mutable=True)
+                data.update(SENDERS[key](round_, round_))
+                outcomes[key] = services.section_submit(
+                    evaluation=evaluation,
+                    section=section,
+                    data=data,
+                    based_on=round_,
+                    by=cast.users["filler_a"],
+                    roles=frozenset({Role.FILLER}),
+                ).outcome
         except BaseException as error:  # reported by the main thread
-            responses[key] = error
+            outcomes[key] = error
         finally:
             connection.close()
 
@@ -73,7 +83,7 @@ def both_at_once(cast: Cast, round_: int, monkeypatch: Any) -> dict[str, Any]:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
-    return responses
+    return outcomes
 
 
 @pytest.mark.django_db(transaction=True)
@@ -84,9 +94,8 @@ def test_two_sections_of_one_row_saved_at_once_keep_both_values(
     cast.campaign.save()
     kept = 0
     for round_ in range(ROUNDS):
-        responses = both_at_once(cast, round_, monkeypatch)
-        statuses = [getattr(response, "status_code", response) for response in responses.values()]
-        assert statuses == [200, 200], statuses
+        outcomes = list(both_at_once(cast, round_, monkeypatch).values())
+        assert outcomes == [services.Outcome.SAVED] * 2, outcomes
         with scope(jurisdiction=cast.bureau.pk, department=cast.department_a.pk):
             row = HunanBasicData.objects.get(evaluation=cast.evaluation_a)
         kept += (row.staff_authorized, row.staff_actual, str(row.reception_actual)) == (
