@@ -8,8 +8,8 @@ no direction, and the row is left to a person with the reason.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from rubrics.engine import vocabulary
 from rubrics.engine.targets import CACHED_LENGTH, Reading, normalise
@@ -18,20 +18,21 @@ from rubrics.engine.vocabulary import Direction
 UNKNOWN_REASON = "行中未申报方向，指标值未写“≥”“≤”，名称、单位和二级指标也未表明方向"
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """A direction (None when it cannot be told) and the reason, in words."""
+class Verdict(NamedTuple):
+    """A direction (None when it cannot be told), the reason, and both in a phrase for the working:
+    「按“越低越好”计分（名称含“控制率”）」. Made once per direction and reason (`_verdict`)."""
 
     direction: Direction | None
     reason: str
+    phrase: str
 
-    @property
-    def phrase(self) -> str:
-        """「按“越低越好”计分（名称含“控制率”）」."""
-        if self.direction is None:
-            return f"无法判断越高越好还是越低越好（{self.reason}）"
-        better = "越高越好" if self.direction == "higher" else "越低越好"
-        return f"按“{better}”计分（{self.reason}）"
+
+@lru_cache(maxsize=1024)
+def _verdict(direction: Direction | None, reason: str) -> Verdict:
+    if direction is None:
+        return Verdict(None, reason, f"无法判断越高越好还是越低越好（{reason}）")
+    better = "越高越好" if direction == "higher" else "越低越好"
+    return Verdict(direction, reason, f"按“{better}”计分（{reason}）")
 
 
 def infer(
@@ -39,15 +40,15 @@ def infer(
 ) -> Verdict:
     """The direction of a row, in the order the module's docstring gives."""
     if declared is not None:
-        return Verdict(declared, "申报的方向")
-    if target.comparator in (">=", ">"):
-        return Verdict("higher", f"指标值含“{target.comparator_word}”")
-    if target.comparator in ("<=", "<"):
-        return Verdict("lower", f"指标值含“{target.comparator_word}”")
+        return _verdict(declared, "申报的方向")
+    comparator = target.comparator
+    if comparator is not None and comparator != "=":
+        higher = comparator in (">=", ">")
+        return _verdict("higher" if higher else "lower", f"指标值含“{target.comparator_word}”")
     if target.kind == "deadline":
-        return Verdict("lower", "指标值为时间节点，越早越好")
+        return _verdict("lower", "指标值为时间节点，越早越好")
     if target.change:
-        return Verdict("higher", f"指标值为{target.change}")
+        return _verdict("higher", f"指标值为{target.change}")
     if len(name) + len(level2) + len(unit) <= CACHED_LENGTH:
         return _by_words_cached(name, level2, unit)
     return _by_words(name, level2, unit)
@@ -64,8 +65,8 @@ def _by_words(name: str, level2: str, unit: str) -> Verdict:
             continue
         for entry in words[section]:
             if entry.word in text:
-                return Verdict(entry.direction, f"{what}“{entry.word}”")
-    return Verdict(None, UNKNOWN_REASON)
+                return _verdict(entry.direction, f"{what}“{entry.word}”")
+    return _verdict(None, UNKNOWN_REASON)
 
 
 _by_words_cached = lru_cache(maxsize=16_384)(_by_words)

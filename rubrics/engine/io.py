@@ -107,33 +107,40 @@ def _rows(value: Any) -> list[dict[str, Any]]:
 
 
 def _row(raw: Any, index: int) -> dict[str, Any]:
-    where = f"第 {index} 行"
+    # Messages are built only when needed: a list may hold tens of thousands of rows.
     if not isinstance(raw, Mapping):
-        raise ValueError(f"{where}须是对象")
-    unknown = sorted(set(raw) - ROW_KEYS)
-    if unknown:
-        raise ValueError(f"{where}有未知字段：{'、'.join(unknown)}")
-    for key in ("level1", "name"):
-        if not isinstance(raw.get(key), str) or not raw[key].strip():
-            raise ValueError(f"{where}缺少 {key}")
-    row: dict[str, Any] = {key: raw[key].strip() for key in ("level1", "name")}
-    row["level2"] = str(raw.get("level2") or "").strip()
-    for key in ("target", "actual"):
-        row[key] = None if raw.get(key) is None else str(raw[key]).strip()
-    row["weight"] = _count_like(raw.get("weight"), where=f"{where}「{row['name']}」的分值")
-    if raw.get("direction") not in (None, "higher", "lower"):
-        raise ValueError(f"{where}的 direction 只能是 higher、lower 或 null")
-    row["direction"] = raw.get("direction")
-    for key in ("claimed", "verified"):
-        row[key] = None if raw.get(key) is None else as_decimal(raw[key])
-    return row
+        raise ValueError(f"第 {index} 行须是对象")
+    if not raw.keys() <= ROW_KEYS:
+        unknown = "、".join(sorted(str(key) for key in set(raw) - ROW_KEYS))
+        raise ValueError(f"第 {index} 行有未知字段：{unknown}")
+    level1, name = _required_text(raw, "level1", index), _required_text(raw, "name", index)
+    target, actual = raw.get("target"), raw.get("actual")
+    weight = as_decimal(raw.get("weight"))
+    if weight < 0:
+        raise ValueError(f"第 {index} 行「{name}」的分值不能为负")
+    direction = raw.get("direction")
+    if direction is not None and direction != "higher" and direction != "lower":
+        raise ValueError(f"第 {index} 行的 direction 只能是 higher、lower 或 null")
+    claimed, verified = raw.get("claimed"), raw.get("verified")
+    return {
+        "level1": level1,
+        "name": name,
+        "level2": str(raw.get("level2") or "").strip(),
+        "target": None if target is None else str(target).strip(),
+        "actual": None if actual is None else str(actual).strip(),
+        "weight": weight,
+        "direction": direction,
+        "claimed": None if claimed is None else as_decimal(claimed),
+        "verified": None if verified is None else as_decimal(verified),
+    }
 
 
-def _count_like(value: Any, *, where: str) -> Decimal:
-    number = as_decimal(value)
-    if number < 0:
-        raise ValueError(f"{where}不能为负")
-    return number
+def _required_text(raw: Mapping[str, Any], key: str, index: int) -> str:
+    value = raw.get(key)
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        raise ValueError(f"第 {index} 行缺少 {key}")
+    return text
 
 
 def parse_claims(raw: Any) -> dict[str, Claim]:

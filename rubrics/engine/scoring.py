@@ -8,10 +8,11 @@ on bad data. Reading requests and writing results is `rubrics.engine.io`'s.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, Overflow
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from rubrics.engine.definition import Indicator, Rubric
 from rubrics.engine.metrics import (
@@ -37,6 +38,10 @@ from rubrics.engine.sanity import sanity_warnings
 
 ZERO = Decimal(0)
 TOTAL_CLAIM_KEYS = ("总分", "合计")
+# What a declared row's score depends on (its place in the list aside); rows are as
+# `rubrics.engine.io.parse_inputs` gives them, with every field.
+ROW_FIELDS = ("target", "actual", "name", "level2", "direction", "weight", "claimed", "verified")
+_row_key = operator.itemgetter(*ROW_FIELDS)
 # What Decimal raises on numbers it cannot hold or round (not a zero denominator: rules decide
 # what that means, and any other error is a bug to see).
 BEYOND_RANGE = (OutOfRange, Overflow, InvalidOperation)
@@ -50,9 +55,9 @@ class Claim:
     metric: Decimal | None = None
 
 
-@dataclass(frozen=True)
-class ItemResult:
-    """One scored indicator (or declared row) with its working and any flag."""
+class ItemResult(NamedTuple):
+    """One scored indicator (or declared row) with its working and any flag. An immutable tuple:
+    a list of thousands of declared rows makes one per row."""
 
     code: str
     name: str
@@ -171,6 +176,8 @@ class _Scoring:
         # Per collecting indicator, the declared rows' weights added up (rows scored only).
         self.declared: dict[str, Decimal] = {}
         self.unmatched: list[ItemResult] = []
+        self.groups: dict[tuple[str | None, str | None], str] = {}
+        self.row_outcomes: dict[tuple[Any, ...], Outcome] = {}
 
     def run(self) -> Result:
         self._warn_unknown_claims()
@@ -295,8 +302,12 @@ class _Scoring:
         """Rows under the indicator collecting their 一级指标; the others are shown unscored."""
         owners = self.rubric.declared_nodes()
         grouped: dict[str, list[Mapping[str, Any]]] = {}
+        found: dict[str, Indicator | None] = {}  # a list repeats a few 一级指标 many times
         for row in self.inputs.get("indicators") or ():
-            node = owners.get(str(row.get("level1") or ""))
+            level1 = str(row.get("level1") or "")
+            if level1 not in found:
+                found[level1] = owners.get(level1)
+            node = found[level1]
             if node is None:
                 self._unmatched(row)
                 continue
@@ -347,43 +358,57 @@ class _Scoring:
         reason = f"分值 {plain(row['weight'])} 超过评分表总分 {plain(self.rubric.total)}，未计分"
         self.warnings.append(f"申报指标「{row['name']}」的{reason}")
         outcome = Outcome(None, reason, notes=(reason,))
-        claim, check = Claim(score=row.get("claimed")), Claim(score=row.get("verified"))
-        return self._declared_item(node, row, index, outcome, claim=claim, check=check)
+        return self._row_item(node, row, index, outcome)
 
     def _score_row(
         self, node: Indicator, rule: DeclaredRowsRule, row: Mapping[str, Any], index: int
     ) -> ItemResult:
-        claim, check = Claim(score=row.get("claimed")), Claim(score=row.get("verified"))
-        judged = check.score if check.score is not None else claim.score
-        try:
-            outcome = rule.score_row(row, judged=judged)
-        except BEYOND_RANGE as error:
-            outcome = _beyond_range(error)
-        return self._declared_item(node, row, index, outcome, claim=claim, check=check)
+        claimed, verified = row.get("claimed"), row.get("verified")
+        # Lists repeat whole rows (「服务对象满意度 ≥90% 95%」 in every project): a row scores the
+        # same wherever it stands, so each distinct row is scored once per run.
+        key = _row_key(row)
+        outcome = self.row_outcomes.get(key)
+        if outcome is None:
+            try:
+                outcome = rule.score_row(row, judged=verified if verified is not None else claimed)
+            except BEYOND_RANGE as error:
+                outcome = _beyond_range(error)
+            self.row_outcomes[key] = outcome
+        return self._row_item(node, row, index, outcome)
 
-    def _declared_item(
-        self,
-        node: Indicator,
-        row: Mapping[str, Any],
-        index: int,
-        outcome: Outcome,
-        *,
-        claim: Claim,
-        check: Claim,
+    def _row_item(
+        self, node: Indicator, row: Mapping[str, Any], index: int, outcome: Outcome
     ) -> ItemResult:
-        group = " / ".join(str(row[key]) for key in ("level1", "level2") if row.get(key))
-        return self._item(
-            node,
-            outcome,
-            claim=claim,
-            check=check,
-            kind="target_actual" if not outcome.judgement else "qualitative",
-            weight=row["weight"],
-            code=f"{node.code}.{index}",
-            name=str(row["name"]),
-            group=group,
-            parent=node.code,
+        """A declared row's item, as `_item` makes a leaf's (rows have no metric claimed: this
+        is the path a list of thousands of rows takes)."""
+        code, name = f"{node.code}.{index}", row["name"]
+        claimed, verified = row.get("claimed"), row.get("verified")
+        if outcome.score is None:
+            self._warn_unscored(code, name, outcome, judged=(claimed, verified) != (None, None))
+        flags = _row_flags(outcome, claimed=claimed, verified=verified)
+        return ItemResult(
+            code,
+            name,
+            node.level + 1,
+            row["weight"],
+            "qualitative" if outcome.judgement else "target_actual",
+            outcome.score,
+            claimed,
+            verified,
+            "；".join(flags) if flags else None,
+            outcome.explanation,
+            (),
+            None,
+            self._group(row.get("level1"), row.get("level2")),
+            node.code,
         )
+
+    def _group(self, level1: str | None, level2: str | None) -> str:
+        """「产出指标 / 数量指标」, made once per pair (a list repeats a few pairs many times)."""
+        key = (level1, level2)
+        if key not in self.groups:
+            self.groups[key] = " / ".join(str(part) for part in key if part)
+        return self.groups[key]
 
     # --- bonus, penalty and the self/checked deviation ---------------------------------------
 
@@ -614,6 +639,26 @@ def _score_flags(outcome: Outcome, *, claim: Claim, check: Claim) -> list[str]:
         if given is not None and not same_points(given, outcome.score):
             flags.append(f"{who} {points(given)} 分，按规则计算为 {points(outcome.score)} 分")
     return flags
+
+
+def _row_flags(
+    outcome: Outcome, *, claimed: Decimal | None, verified: Decimal | None
+) -> tuple[str, ...]:
+    """`_score_flags` of a declared row, after the outcome's own notes (the common case, a
+    claim that agrees with the rule, makes no list)."""
+    if claimed is None and verified is None:
+        return outcome.notes
+    if (
+        outcome.score is not None
+        and not outcome.judgement
+        and (claimed is None or same_points(claimed, outcome.score))
+        and (verified is None or same_points(verified, outcome.score))
+    ):
+        return outcome.notes
+    return (
+        *outcome.notes,
+        *_score_flags(outcome, claim=Claim(score=claimed), check=Claim(score=verified)),
+    )
 
 
 def _metric_flags(outcome: Outcome, claim: Claim) -> list[str]:

@@ -13,12 +13,13 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from rubrics.engine import vocabulary
+from rubrics.engine.metrics import written
 from rubrics.engine.vocabulary import Completion, Direction
 
 __all__ = [
@@ -181,15 +182,10 @@ _CHANGE_WORDS = {
     "提升": "增幅",
     "上升": "增幅",
 }
-_PERCENT_WORDS = (
-    ("个百分点", "百分点"),
-    ("百分点", "百分点"),
-    ("百分比", "%"),
-    ("%", "%"),
-    ("‰", "‰"),
-)
+_PERCENT_UNITS = {"个百分点": "百分点", "百分点": "百分点", "百分比": "%", "%": "%", "‰": "‰"}
 # A lone Latin letter right before the figure: a comparator the scan read as a letter (「W 100%」).
 _STRAY_LETTER = re.compile(r"(?:^|[^A-Za-z])([A-Za-z])$")
+_CHANGE = re.compile(f"(?:{'|'.join(_CHANGE_WORDS)})$")
 _RANKS = frozenset({"第", "前", "排名第", "排名前"})
 _INCLUSIVE = frozenset({"含", "含本数", "含本值", "包含", "含此数"})
 
@@ -200,7 +196,7 @@ def _alternation(words: Iterable[str]) -> str:
 
 
 _NUMBER = r"[+-]?\d+(?:,\d{3})*(?:\.\d+)?"
-_ONE_NUMBER = re.compile(rf"^(?P<head>\D*?)(?P<number>{_NUMBER})(?P<tail>\D*)$")
+_A_NUMBER = re.compile(_NUMBER)
 _ANY_NUMBER = re.compile(r"\d")
 _HEAD = re.compile(
     rf"^(?P<label>.*?)(?P<pre>(?:{_alternation(_LEAD_WORDS)})*)"
@@ -291,6 +287,12 @@ _UNIT_SYMBOLS |= {
     "㎜": "毫米",
 }
 _UNIT_SYMBOL = re.compile("|".join(map(re.escape, sorted(_UNIT_SYMBOLS, key=len, reverse=True))))
+# A figure needing no cleaning: plain comparator, digits, then ideographs or a percent sign.
+_SIMPLE = re.compile(
+    r"^(?P<head>[≥≤<>=]{0,2})(?P<number>\d+(?:\.\d+)?)(?P<tail>[%‰\u4e00-\u9fff]{0,8})$"
+)
+_SPECIAL = re.compile(f"{_UNIT_SYMBOL.pattern}|{_CIRCLED.pattern}|{_INVISIBLE.pattern}")
+_EDGE_MARKS = frozenset("；;，,、:：.。!！?？")
 _BRACKETS = re.compile(r"\(([^()]*)\)")
 _EDGE_PUNCTUATION = re.compile(r"^[；;，,、:：.。]+|[。；;，,、.!！?？:：]+$")
 _ENUMERATION = re.compile(r"^(?:\(?\d{1,2}[)、](?=\D)|\d{1,2}\.(?=\D)|[一二三四五六七八九十]+、)")
@@ -299,9 +301,13 @@ _ENUMERATION = re.compile(r"^(?:\(?\d{1,2}[)、](?=\D)|\d{1,2}\.(?=\D)|[一二�
 # --- readings ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """A target or an actual as read: its kind, comparator, figure, scale word and unit."""
+class Reading(NamedTuple):
+    """A target or an actual as read: its kind, comparator, figure, scale word and unit.
+
+    A tuple (made by `_reading`, which works out `value` and `quantitative` once): a list of
+    thousands of rows reads thousands of texts, and each reading is shared by every row that
+    writes its text alike.
+    """
 
     text: str
     kind: Kind
@@ -315,56 +321,114 @@ class Reading:
     reason: str = ""
     change: str = ""
     year: int | None = None
-
-    @property
-    def quantitative(self) -> bool:
-        return self.kind in QUANTITATIVE
-
-    @property
-    def value(self) -> Decimal | None:
-        """The figure in its base unit: 「2.5万」 → 25000, 「95%」 → 0.95, 「≤5‰」 → 0.005."""
-        if self.number is None:
-            return None
-        if self.unit == "‰":
-            return self.number * self.scale / 1000
-        if self.kind == "percent":
-            return self.number * self.scale / HUNDRED
-        return self.number * self.scale
+    # The figure in its base unit: 「2.5万」 → 25000, 「95%」 → 0.95, 「≤5‰」 → 0.005.
+    value: Decimal | None = None
+    quantitative: bool = False
+    # The figure as written, for the working: 「87.53」 of 「87.53%」.
+    figure: str = ""
 
     @property
     def written_unit(self) -> str:
         return f"{self.scale_word}{self.unit}"
 
 
+def _reading(
+    text: str,
+    kind: Kind,
+    *,
+    comparator: Comparator | None = None,
+    comparator_word: str = "",
+    number: Decimal | None = None,
+    scale: Decimal = ONE,
+    scale_word: str = "",
+    unit: str = "",
+    notes: tuple[str, ...] = (),
+    reason: str = "",
+    change: str = "",
+    year: int | None = None,
+    figure: str = "",
+) -> Reading:
+    """A Reading with its value worked out."""
+    value = None
+    if number is not None:
+        value = number * scale
+        if unit == "‰":
+            value /= 1000
+        elif kind == "percent":
+            value /= HUNDRED
+    return Reading(
+        text,
+        kind,
+        comparator,
+        comparator_word,
+        number,
+        scale,
+        scale_word,
+        unit,
+        notes,
+        reason,
+        change,
+        year,
+        value,
+        kind in QUANTITATIVE,
+        figure,
+    )
+
+
 def read(text: object) -> Reading:
     """Read a target or an actual as written; never raises."""
     if text is None:
-        return Reading("", "empty")
+        return _reading("", "empty")
     raw = text if isinstance(text, str) else str(text)
     return _read_cached(raw) if len(raw) <= CACHED_LENGTH else _read(raw)
 
 
 def _read(raw: str) -> Reading:
+    return _plain_figure(raw) or _read_any(raw)
+
+
+def _plain_figure(raw: str) -> Reading | None:
+    """The common case, read in one step: 「≥95%」「87.53%」「320个」「≤5万元」 — a figure with
+    a plain comparator before it and ideographs after it, nothing to clean. Anything else
+    (and any text that might be a date) takes the full path, which reads it the same way."""
+    simple = _SIMPLE.match(raw)
+    if simple is None:
+        return None
+    tail, written = simple.group("tail"), simple.group("number")
+    if _not_simple_tail().search(tail) or (len(written) > 5 and written[4] == "."):
+        return None
+    return _figure_of(raw, simple.group("head"), written, tail)
+
+
+@lru_cache(maxsize=1)
+def _not_simple_tail() -> re.Pattern[str]:
+    """Characters after a figure that need the full path: traditional ones (to be simplified)
+    and those of dates and deadlines."""
+    characters = "".join(chr(code) for code in vocabulary.traditional())
+    return re.compile(f"[{re.escape(characters)}年月季]")
+
+
+def _read_any(raw: str) -> Reading:
     body, notes = _clean(raw)
     if not body:
-        return Reading(raw, "empty", notes=notes)
+        return _reading(raw, "empty", notes=notes)
     garbled = _garbled(body)
     if garbled:
-        return Reading(raw, "unreadable", reason=garbled)
+        return _reading(raw, "unreadable", reason=garbled)
     body, inclusive, bracket_notes = _annotations(body)
     notes += bracket_notes
     if not body:
-        return Reading(raw, "qualitative", reason="只有括号内的说明", notes=notes)
+        return _reading(raw, "qualitative", reason="只有括号内的说明", notes=notes)
     reading = None
     if len(body) <= FIGURE_LENGTH:
         reading = _deadline(raw, body) or _figure(raw, body) or _spelt(raw, body)
     if reading is None:
         reason = "含多个数字" if len(re.findall(_NUMBER, body)) > 1 else "没有可比较的数字"
         kind: Kind = "range" if _RANGE.match(body) else "qualitative"
-        return Reading(raw, kind, reason="区间" if kind == "range" else reason, notes=notes)
+        return _reading(raw, kind, reason="区间" if kind == "range" else reason, notes=notes)
     if inclusive and reading.comparator in (">", "<"):
-        reading = replace(reading, comparator=">=" if reading.comparator == ">" else "<=")
-    return replace(reading, notes=notes + reading.notes) if notes else reading
+        reading = reading._replace(comparator=">=" if reading.comparator == ">" else "<=")
+    return reading._replace(notes=notes + reading.notes) if notes else reading
 
 
 _read_cached = lru_cache(maxsize=CACHE_SIZE)(_read)
@@ -376,14 +440,21 @@ def normalise(text: str) -> str:
 
 
 def _clean(raw: str) -> tuple[str, tuple[str, ...]]:
-    text = _UNIT_SYMBOL.sub(lambda found: _UNIT_SYMBOLS[found.group(0)], _CIRCLED.sub("", raw))
-    stripped = _INVISIBLE.sub("", text)
+    text = raw
     notes: tuple[str, ...] = ()
-    if stripped != text:
-        notes = ("已去除不可见字符",)
-    text = unicodedata.normalize("NFKC", stripped).translate(_SYMBOLS)
-    text = _SPACES.sub("", text).translate(vocabulary.traditional())
-    text = _EDGE_PUNCTUATION.sub("", _ENUMERATION.sub("", text))
+    if _SPECIAL.search(text):  # rare: unit symbols, enumerations in circles, invisible characters
+        text = _UNIT_SYMBOL.sub(lambda found: _UNIT_SYMBOLS[found.group(0)], _CIRCLED.sub("", text))
+        stripped = _INVISIBLE.sub("", text)
+        if stripped != text:
+            notes = ("已去除不可见字符",)
+        text = stripped
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    text = "".join(text.translate(_SYMBOLS).split()).translate(vocabulary.traditional())
+    if text and (text[0] in _EDGE_MARKS or text[-1] in _EDGE_MARKS or text[0].isdigit()):
+        text = _EDGE_PUNCTUATION.sub("", _ENUMERATION.sub("", text))
+    elif text and text[0] in "一二三四五六七八九十(":
+        text = _ENUMERATION.sub("", text)
     return text, notes
 
 
@@ -400,6 +471,8 @@ def _garbled(body: str) -> str:
 
 def _annotations(body: str) -> tuple[str, bool, tuple[str, ...]]:
     """Take out bracketed notes: 「（含）」 makes ＞/＜ inclusive, others are shown as not counted."""
+    if "(" not in body and ")" not in body:
+        return body, False, ()
     inclusive = False
     notes: list[str] = []
 
@@ -424,58 +497,97 @@ def _annotations(body: str) -> tuple[str, bool, tuple[str, ...]]:
 
 def _figure(raw: str, body: str) -> Reading | None:
     """One number with what comes before it (comparator, words) and after it (unit, 以上 …)."""
-    match = _ONE_NUMBER.match(body)
-    if match is None:
+    found = _A_NUMBER.search(body)
+    if found is None:
         return None
-    try:
-        number = Decimal(match.group("number").replace(",", ""))
-    except InvalidOperation:
+    head, tail = body[: found.start()], body[found.end() :]
+    if _ANY_NUMBER.search(tail):
         return None
-    head = _HEAD.match(match.group("head"))
+    return _figure_of(raw, head, found.group(0), tail)
+
+
+def _figure_of(raw: str, head: str, written: str, tail: str) -> Reading | None:
+    shape = _shape(head, tail)
+    if shape is None:
+        return None
+    if shape.unreadable:
+        return _reading(raw, "unreadable", reason=shape.unreadable)
+    number = Decimal(written.replace(",", ""))
+    notes = (*shape.notes, f"「约」数，按 {written} 计") if shape.approximate else shape.notes
+    return _reading(
+        raw,
+        shape.kind,
+        comparator=shape.comparator,
+        comparator_word=shape.comparator_word,
+        number=number,
+        scale=shape.scale,
+        scale_word=shape.scale_word,
+        unit=shape.unit,
+        notes=notes,
+        change=shape.change,
+        figure=written.replace(",", ""),
+    )
+
+
+class _Shape(NamedTuple):
+    """What surrounds a figure, whatever the figure: read once per way of writing it."""
+
+    kind: Kind = "number"
+    comparator: Comparator | None = None
+    comparator_word: str = ""
+    scale: Decimal = ONE
+    scale_word: str = ""
+    unit: str = ""
+    notes: tuple[str, ...] = ()
+    change: str = ""
+    approximate: bool = False
+    unreadable: str = ""
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _shape(head_text: str, tail_text: str) -> _Shape | None:
+    """The words before and after a figure; None when they make it a rank (「第3名」)."""
+    head = _HEAD.match(head_text)
     if head is None:  # the pattern matches any text without digits
         return None
     label, comparator_word = head.group("label"), head.group("cmp") or ""
     notes: list[str] = []
     change = ""
-    for word, meaning in _CHANGE_WORDS.items():
-        if label.endswith(word):
-            label, change = label[: -len(word)], meaning
-            notes.append(f"「{word}」：按{meaning}读")
-            break
+    changed = _CHANGE.search(label) if label else None
+    if changed:
+        word = changed.group(0)
+        label, change = label[: changed.start()], _CHANGE_WORDS[word]
+        notes.append(f"「{word}」：按{change}读")
     if label in _RANKS:
         return None
     stray = label if len(label) == 1 else _stray_letter(label)
     if stray:
-        return Reading(raw, "unreadable", reason=f"数字前的「{stray}」无法识别")
+        return _Shape(unreadable=f"数字前的「{stray}」无法识别")
     if label:
         notes.append(f"「{label}」作说明，按其后的数字读")
-    approximate = any(word in (head.group("pre") + head.group("post")) for word in _APPROXIMATE)
-    scale_word, scale, unit, suffix_word, rest = _tail(match.group("tail"))
+    leads = head.group("pre") + head.group("post")
+    approximate = bool(leads) and any(word in leads for word in _APPROXIMATE)
+    scale_word, scale, unit, suffix_word, rest = _tail(tail_text)
     if rest and not _plain_words(rest):
-        return Reading(raw, "unreadable", reason=f"数字后的「{rest}」无法识别")
+        return _Shape(unreadable=f"数字后的「{rest}」无法识别")
     comparator = _COMPARATOR_WORDS.get(comparator_word)
     suffix = _SUFFIX_WORDS.get(suffix_word) if suffix_word else None
     if suffix_word in ("左右", "上下"):
         approximate = True
     if comparator and suffix and comparator != suffix:
-        reason = f"比较符矛盾（「{comparator_word}」与「{suffix_word}」）"
-        return Reading(raw, "unreadable", reason=reason)
-    if approximate:
-        notes.append(f"「约」数，按 {match.group('number')} 计")
+        return _Shape(unreadable=f"比较符矛盾（「{comparator_word}」与「{suffix_word}」）")
     if rest:
         notes.append(f"其后「{rest}」作说明")
-    kind = _kind_of(unit)
-    return Reading(
-        raw,
-        kind,
-        comparator=comparator or suffix,
-        comparator_word=comparator_word or suffix_word,
-        number=number,
-        scale=scale,
-        scale_word=scale_word,
-        unit=unit,
-        notes=tuple(notes),
-        change=change,
+    return _Shape(
+        _kind_of(unit),
+        comparator or suffix,
+        comparator_word or suffix_word,
+        scale,
+        scale_word,
+        unit,
+        tuple(notes),
+        change,
+        approximate,
     )
 
 
@@ -486,26 +598,33 @@ def _stray_letter(label: str) -> str:
 
 def _tail(tail: str) -> tuple[str, Decimal, str, str, str]:
     """(scale word, scale, unit, suffix word, rest) of what follows a number."""
-    for word, unit in _PERCENT_WORDS:
-        if tail.startswith(word):
-            return "", ONE, unit, *_suffix_and_rest(tail[len(word) :])
+    found = _tail_pattern().match(tail)
+    assert found is not None  # noqa: S101 (every group is optional)
+    percent = found.group("percent")
+    if percent:
+        return "", ONE, _PERCENT_UNITS[percent], *_suffix_and_rest(tail[found.end() :])
+    scale_word = found.group("scale") or ""
+    scale = vocabulary.units().scale_of[scale_word] if scale_word else ONE
+    unit = found.group("unit") or found.group("scaled_unit") or ""
+    rest = tail[found.end() :]
+    if not unit:
+        unknown = _UNKNOWN_UNIT.match(rest)
+        unit = unknown.group("unit") if unknown else ""
+        rest = rest[len(unit) :]
+    return scale_word, scale, unit, *_suffix_and_rest(rest)
+
+
+@lru_cache(maxsize=1)
+def _tail_pattern() -> re.Pattern[str]:
+    """Percent words, else a known unit (「千克」 before the scale word 「千」), else a scale word and
+    perhaps a known unit: one pattern built from `data/units.yaml`."""
     units = vocabulary.units()
-    scale_word, scale = "", ONE
-    unit = _known_unit(tail, units.known)
-    if not unit:
-        for word, factor in units.scales:
-            if tail.startswith(word):
-                scale_word, scale, tail = word, factor, tail[len(word) :]
-                break
-        unit = _known_unit(tail, units.known)
-    if not unit:
-        found = _UNKNOWN_UNIT.match(tail)
-        unit = found.group("unit") if found else ""
-    return scale_word, scale, unit, *_suffix_and_rest(tail[len(unit) :])
-
-
-def _known_unit(tail: str, known: tuple[str, ...]) -> str:
-    return next((unit for unit in known if tail.startswith(unit)), "")
+    known = _alternation(units.known)
+    scales = _alternation(word for word, _ in units.scales)
+    return re.compile(
+        rf"^(?:(?P<percent>{_alternation(_PERCENT_UNITS)})|(?P<unit>{known})"
+        rf"|(?P<scale>{scales})(?P<scaled_unit>{known})?)?"
+    )
 
 
 def _suffix_and_rest(text: str) -> tuple[str, str]:
@@ -550,7 +669,7 @@ def _spelt(raw: str, body: str) -> Reading | None:
     reading = _figure(raw, digits)
     if reading is None or reading.kind == "unreadable" or reading.notes:
         return None
-    return replace(reading, notes=(f"「{found.group('numeral')}」按 {value} 读",))
+    return reading._replace(notes=(f"「{found.group('numeral')}」按 {value} 读",))
 
 
 def _numeral(text: str) -> int | None:
@@ -582,25 +701,28 @@ _PART_DAYS = {"上旬": 10, "中旬": 20, "初": 5}
 
 def _deadline(raw: str, body: str) -> Reading | None:
     """「年底前」「2021年12月31日前完成」「6月底」「2022.11」 as a month and day (and year)."""
-    if not any(mark in body for mark in ("年", "月", "季度", ".", "-", "/")):
+    if "年" in body or "月" in body or "季度" in body:
+        found = _DEADLINE.match(body) or _YEAR_ONLY.match(body)
+    elif len(body) >= 6 and body[:4].isdigit() and body[4] in ".-/":
+        found = _DATE.match(body)
+    else:
         return None
-    found = _DEADLINE.match(body) or _DATE.match(body) or _YEAR_ONLY.match(body)
     if found is None:
         return None
     parts = found.groupdict()
     year = int(parts["year"]) if parts.get("year") else None
     month, day = _month_and_day(parts)
     if not 1 <= month <= 12:
-        return Reading(raw, "unreadable", reason=f"日期「{body}」不存在")
+        return _reading(raw, "unreadable", reason=f"日期「{body}」不存在")
     # A month without a day is its last day (of a common year when the year is not given).
     last = calendar.monthrange(year or 2001, month)[1]
     day = min(day, last) if not parts.get("day") else day
     if not 1 <= day <= last:
-        return Reading(raw, "unreadable", reason=f"日期「{body}」不存在")
+        return _reading(raw, "unreadable", reason=f"日期「{body}」不存在")
     before = parts.get("before") or ""
     by_word = parts.get("word") in ("年内", "年度内", "内")
     comparator: Comparator | None = "<=" if before or by_word else None
-    return Reading(
+    return _reading(
         raw,
         "deadline",
         comparator=comparator,
@@ -634,9 +756,9 @@ def deadline_text(value: Decimal, year: int | None = None) -> str:
 # --- two readings side by side ----------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Comparison:
-    """A target and an actual brought to the same unit, ready for scoring."""
+class Comparison(NamedTuple):
+    """A target and an actual brought to the same unit, ready for scoring (a tuple: thousands of
+    rows make one each)."""
 
     target: Decimal
     actual: Decimal
@@ -645,10 +767,11 @@ class Comparison:
     notes: tuple[str, ...] = ()
     shown_scale: Decimal = ONE
     shown_word: str = ""
+    # (target, actual) as the working shows them, when both were written alike: 「87.53%」.
+    shown: tuple[str, str] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Mismatch:
+class Mismatch(NamedTuple):
     """Why two readings cannot be compared (口径不一致)."""
 
     reason: str
@@ -658,6 +781,13 @@ def reconcile(target: Reading, actual: Reading) -> Comparison | Mismatch:
     """Bring target and actual to one unit, saying how; or say why they cannot be compared."""
     if not (target.quantitative and actual.quantitative):
         return Mismatch("指标值或完成值不是数字")
+    if (
+        target.kind == actual.kind != "deadline"
+        and target.unit == actual.unit
+        and target.scale == actual.scale
+        and target.change == actual.change
+    ):
+        return _alike(target, actual)
     if target.kind == "deadline" or actual.kind == "deadline":
         return _deadlines(target, actual)
     if target.change != actual.change:
@@ -665,6 +795,29 @@ def reconcile(target: Reading, actual: Reading) -> Comparison | Mismatch:
     if target.kind == "percent" or actual.kind == "percent":
         return _percentages(target, actual)
     return _measures(target, actual)
+
+
+def _alike(target: Reading, actual: Reading) -> Comparison:
+    """Both sides written alike (the common case): nothing to reconcile or to say, and the
+    figures are shown as written."""
+    assert target.value is not None and actual.value is not None  # noqa: S101 (quantitative)
+    percent = target.kind == "percent"
+    kind = target.kind if target.unit or percent else "number"
+    after = target.unit if percent else target.scale_word
+    shown = (
+        f"{target.figure or _plain(target.number)}{after}",
+        f"{actual.figure or _plain(actual.number)}{after}",
+    )
+    return Comparison(
+        target.value,
+        actual.value,
+        target.unit,
+        kind,
+        (),
+        target.scale,
+        target.scale_word,
+        shown,
+    )
 
 
 def _deadlines(target: Reading, actual: Reading) -> Comparison | Mismatch:
@@ -800,10 +953,7 @@ def _distance(a: Decimal, b: Decimal) -> float:
 
 
 def _plain(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return "" if value is None else written(value)
 
 
 # --- how a qualitative actual went ------------------------------------------------------------
@@ -813,11 +963,12 @@ def completion_of(text: str | None) -> Completion | None:
     """「完成」「达标」「显著提升」 achieved, 「基本完成」 partial, 「未完成」「不达标」 missed."""
     if not text:
         return None
-    body = normalise(str(text))
-    return _completion_cached(body) if len(body) <= CACHED_LENGTH else _completion(body)
+    raw = str(text)
+    return _completion_cached(raw) if len(raw) <= CACHED_LENGTH else _completion(raw)
 
 
-def _completion(body: str) -> Completion | None:
+def _completion(raw: str) -> Completion | None:
+    body = normalise(raw)
     words = vocabulary.achievement_words()
     if any(word in body for word in words["intents"]):
         return None

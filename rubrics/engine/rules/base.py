@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, ClassVar, Literal, cast
+from typing import Any, ClassVar, Literal, NamedTuple, cast
 
 from rubrics.engine.metrics import (
     METRICS,
@@ -43,9 +43,9 @@ class Context:
     checked_total: Decimal | None = None
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """A rule's verdict: score (None when unscored), explanation, metrics shown, missing inputs."""
+class Outcome(NamedTuple):
+    """A rule's verdict: score (None when unscored), explanation, metrics shown, missing inputs.
+    An immutable tuple: every declared row makes one."""
 
     score: Decimal | None
     explanation: str

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from rubrics.engine import directions, targets
@@ -51,10 +52,12 @@ class DeclaredRowsRule(Rule):
         """By the rule when both sides are comparable figures with a known direction, else judged."""
         target, actual = targets.read(row.get("target")), targets.read(row.get("actual"))
         lead = f"指标值「{target.text or '—'}」，完成值「{actual.text or '—'}」"
-        for side, reading in (("指标值", target), ("完成值", actual)):
-            if reading.kind == "unreadable":
-                why = f"{side}「{reading.text}」{UNREADABLE}（{reading.reason}）"
-                return self._judged(row, lead, judged, why=why, flag=f"{why}，需人工确认")
+        if target.kind == "unreadable" or actual.kind == "unreadable":
+            side, reading = (
+                ("指标值", target) if target.kind == "unreadable" else ("完成值", actual)
+            )
+            why = f"{side}「{reading.text}」{UNREADABLE}（{reading.reason}）"
+            return self._judged(row, lead, judged, why=why, flag=f"{why}，需人工确认")
         if not (target.quantitative and actual.quantitative):
             return self._judged(row, lead, judged, why=_why_qualitative(target, actual))
         found = targets.reconcile(target, actual)
@@ -62,13 +65,17 @@ class DeclaredRowsRule(Rule):
             why = f"口径不一致（{found.reason}）"
             return self._judged(row, lead, judged, why=why, flag=f"{MISMATCH}：{found.reason}")
         verdict = directions.infer(
-            name=str(row.get("name") or ""),
-            level2=str(row.get("level2") or ""),
+            name=row.get("name") or "",
+            level2=row.get("level2") or "",
             target=target,
             unit=found.unit,
             declared=row.get("direction"),
         )
-        notes = (*target.notes, *actual.notes, *found.notes)
+        notes = (
+            (*target.notes, *actual.notes, *found.notes)
+            if target.notes or actual.notes or found.notes
+            else ()
+        )
         if verdict.direction is None:
             return self._judged(row, lead, judged, why=_joined(verdict.phrase, notes))
         if found.kind == "deadline" and not targets.achieved(found, verdict.direction):
@@ -137,25 +144,30 @@ def _quantitative(
 ) -> Outcome:
     direction = verdict.direction
     assert direction is not None  # noqa: S101 (the caller judged rows without one)
-    share = targets.ratio(found, direction)
-    score = weight * share
-    after = _joined(verdict.phrase, notes)
+    target, actual = found.shown or (_shown(found.target, found), _shown(found.actual, found))
+    after = "；".join((verdict.phrase, *notes)) if notes else verdict.phrase
     if targets.achieved(found, direction):
         sign = "≥" if direction == "higher" else "≤"
-        numbers = f"{_shown(found.actual, found)} {sign} {_shown(found.target, found)}"
-        return Outcome(weight, f"{lead}：{numbers}，达到指标值，得 {points(weight)} 分；{after}")
+        whole = _points(weight)
+        return Outcome(
+            weight, f"{lead}：{actual} {sign} {target}，达到指标值，得 {whole} 分；{after}"
+        )
+    share = targets.ratio(found, direction)
     if share == 0:
-        text = f"{lead}：未达到指标值且无法按比例计分，得 0 分；{after}"
-        return Outcome(ZERO, text)
-    numerator, denominator = (
-        (found.actual, found.target) if direction == "higher" else (found.target, found.actual)
-    )
-    fraction = f"{_shown(numerator, found)} ÷ {_shown(denominator, found)}"
+        return Outcome(ZERO, f"{lead}：未达到指标值且无法按比例计分，得 0 分；{after}")
+    score = weight * share
+    fraction = f"{actual} ÷ {target}" if direction == "higher" else f"{target} ÷ {actual}"
     text = (
-        f"{lead}：未达到指标值，{points(weight)} × {fraction} = {points(score)} 分"
+        f"{lead}：未达到指标值，{_points(weight)} × {fraction} = {points(score)} 分"
         f"（完成比例 {percent(share)}）；{after}"
     )
     return Outcome(score, text)
+
+
+@lru_cache(maxsize=1024)
+def _points(weight: Decimal) -> str:
+    """A row's weight as shown: lists give many rows the same weight."""
+    return points(weight)
 
 
 def _shown(value: Decimal, found: targets.Comparison) -> str:
