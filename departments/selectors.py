@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django_scopes import scopes_disabled
@@ -15,6 +16,12 @@ from departments.models import (
 from departments.roles import ALL_ROLES, Role
 
 AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def person_name(user: Any) -> str:
+    """A person as others see them: their full name (姓 then 名), else their user name."""
+    full = f"{user.last_name}{user.first_name}".strip()
+    return full or user.get_username()
 
 
 def is_superuser(user: AnyUser) -> bool:

@@ -23,3 +23,11 @@ def campaign_progress(campaign_id: int) -> dict[str, int]:
         counts = dict.fromkeys(Evaluation.State.values, 0)
         counts.update({state: count for state, count in rows})
         return counts
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """E-mail each inbox entry to its recipient (those without an address get the inbox only)."""
+    from evaluations.services.notifications import email_notifications
+
+    return email_notifications(notification_ids=notification_ids)

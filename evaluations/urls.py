@@ -1,6 +1,7 @@
 from django.urls import path
 
 from evaluations.api import views as api
+from evaluations.api import workflow as workflow_api
 from evaluations.views import campaigns as campaign_views
 from evaluations.views import evidence as evidence_views
 from evaluations.views import excel as excel_views
@@ -58,4 +59,9 @@ api_urls = [
     path("evaluations/", api.EvaluationListView.as_view(), name="evaluations"),
     path("evaluations/<int:pk>/", api.EvaluationDetailView.as_view(), name="evaluation"),
     path("evaluations/<int:pk>/sections/<str:key>/", api.SectionView.as_view(), name="section"),
+    path(
+        "evaluations/<int:pk>/transitions/<slug:name>/",
+        workflow_api.TransitionView.as_view(),
+        name="transition",
+    ),
 ]

@@ -73,6 +73,7 @@ class CampaignFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     jurisdiction = factory.SubFactory(JurisdictionFactory)
+    status = Campaign.Status.OPEN
     fiscal_year = 2019
     title = factory.Sequence(lambda n: f"自评任务{n}")
 

@@ -48,6 +48,7 @@ from evaluations.selectors.evaluations import (
     evaluations_of_department,
     section_versions,
 )
+from evaluations.selectors.snapshots import form_data
 from evaluations.services.sections import Outcome, SectionNotEditable, section_submit
 from evaluations.tables.registry import (
     Section,
@@ -56,26 +57,6 @@ from evaluations.tables.registry import (
     sections_for,
     tables_for,
 )
-
-
-def form_data(form: Any) -> dict[str, Any]:
-    """The values a form shows, as JSON (rows for a formset)."""
-    if isinstance(form, BaseFormSet):
-        return {"rows": [_fields(row) for row in form.forms]}
-    return _fields(form)
-
-
-def _fields(form: Any) -> dict[str, Any]:
-    # As the form shows it (a percentage as typed: 95 for a stored 0.95), so it can be sent back.
-    return {
-        name: _json(field.prepare_value(form[name].value()))
-        for name, field in form.fields.items()
-        if name not in {"DELETE", "ORDER"}
-    }
-
-
-def _json(value: Any) -> Any:
-    return value if value is None or isinstance(value, bool | int | str | list) else str(value)
 
 
 def posted_data(section: Section, current: Any, data: Any) -> QueryDict:

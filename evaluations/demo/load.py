@@ -162,11 +162,21 @@ def _demo_evaluation(
             "opens_on": seed.opens_on,
             "due_on": seed.due_on,
             "table_set": seed.table_set,
+            "status": Campaign.Status.OPEN,
         },
     )
     campaign_rubrics_pin(campaign=campaign)
     evaluation, _ = Evaluation.objects.get_or_create(campaign=campaign, department=department)
     load_figures(evaluation)
+
+
+# Made-up people, so that lists and the history show names rather than user names.
+DEMO_NAMES = {
+    Role.FILLER: ("陈", "晓梅"),
+    Role.DEPARTMENT_HEAD: ("林", "国栋"),
+    Role.REVIEWER: ("黄", "海燕"),
+    Role.BUREAU_ADMIN: ("吴", "志强"),
+}
 
 
 def _demo_users(slug: str, jurisdiction: Jurisdiction, department: Department) -> list[DemoLogin]:
@@ -176,6 +186,8 @@ def _demo_users(slug: str, jurisdiction: Jurisdiction, department: Department) -
         user, created = get_user_model().objects.get_or_create(username=username)
         if created:
             user.set_password(DEMO_PASSWORD)
+            user.last_name, user.first_name = DEMO_NAMES[role]
+            user.email = f"{username}@example.gov.cn"
         user.is_staff = role == Role.BUREAU_ADMIN  # bureau admins use the Django admin
         user.save()
         if role in (Role.FILLER, Role.DEPARTMENT_HEAD):

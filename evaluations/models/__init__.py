@@ -29,6 +29,7 @@ from evaluations.models.report import Evidence, ReportSection
 from evaluations.models.scores import IndicatorScore
 from evaluations.models.sections import SectionState
 from evaluations.models.targets import TargetDeclaration
+from evaluations.models.workflow import Notification, ReviewComment, Submission, Transition
 
 __all__ = [
     "Adjustments",
@@ -46,6 +47,7 @@ __all__ = [
     "HunanOverall",
     "Indicator",
     "IndicatorScore",
+    "Notification",
     "OverallTargets",
     "ProjectEvaluation",
     "ProjectOrganisation",
@@ -53,10 +55,13 @@ __all__ = [
     "ReportSection",
     "ReportTemplate",
     "RevenueAndProcurement",
+    "ReviewComment",
     "SectionState",
     "SpendingControl",
     "Staffing",
+    "Submission",
     "TargetDeclaration",
+    "Transition",
     "UnitInfo",
     "WarningExplanation",
     "WorkCompletion",

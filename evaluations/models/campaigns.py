@@ -1,6 +1,8 @@
 """Campaigns (one year's self-evaluation round of a finance bureau) and departments' evaluations.
 
-Minimal for now: the forms, the workflow and the documents build on these.
+A campaign is prepared (准备中), opened (填报中: its departments' draft evaluations exist) and
+closed (已截止: no department may change anything, but for an evaluation an admin reopened).
+An evaluation's state moves only through `evaluations.workflow` and `evaluations.services.workflow`.
 """
 
 from typing import ClassVar, Self
@@ -39,14 +41,37 @@ class Campaign(models.Model):
         HUNAN_OVERALL = "hunan_overall", _("部门整体支出绩效自评表及基础数据表")
         PROJECT_ONLY = "project_only", _("仅项目支出绩效自评")
 
+    class Status(models.TextChoices):
+        PREPARING = "preparing", _("准备中")
+        OPEN = "open", _("填报中")
+        CLOSED = "closed", _("已截止")
+
     jurisdiction = models.ForeignKey(
         Jurisdiction, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("财政区划")
+    )
+    status = models.CharField(
+        _("任务状态"), max_length=20, choices=Status.choices, default=Status.PREPARING
     )
     fiscal_year = models.PositiveSmallIntegerField(_("评价年度"))
     title = models.CharField(_("标题"), max_length=200)
     notice_number = models.CharField(_("通知文号"), max_length=60, blank=True)
     opens_on = models.DateField(_("开始日期"), null=True, blank=True)
     due_on = models.DateField(_("截止日期"), null=True, blank=True)
+    publishes_on = models.DateField(_("公开日期"), null=True, blank=True)
+    reminder_days = models.PositiveSmallIntegerField(
+        _("提前提醒天数"),
+        default=3,
+        help_text=_("截止日期前几天提醒尚未提交的部门；0 表示不提醒"),
+    )
+    departments = models.ManyToManyField(
+        Department,
+        blank=True,
+        related_name="campaigns",
+        verbose_name=_("参加部门"),
+        help_text=_("留空则本财政区划的全部预算部门参加"),
+    )
+    opened_at = models.DateTimeField(_("开始填报时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
     table_set = models.CharField(
         _("填报表格"), max_length=30, choices=TableSet.choices, default=TableSet.GUANGDONG_OVERALL
     )
@@ -107,6 +132,14 @@ class Evaluation(models.Model):
         Department, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("预算部门")
     )
     state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.DRAFT)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    first_submitted_at = models.DateTimeField(_("首次提交时间"), null=True, blank=True)
+    submitted_late = models.BooleanField(_("逾期提交"), default=False)
+    approved_at = models.DateTimeField(_("审核通过时间"), null=True, blank=True)
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("撤回公开的理由"), blank=True)
+    # An admin's exception to the campaign's lock: this evaluation may be filled after the deadline.
+    unlocked = models.BooleanField(_("截止后重新开放"), default=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

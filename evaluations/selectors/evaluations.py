@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from evaluations.models import (
     Campaign,
@@ -55,7 +56,7 @@ def evaluation_values(evaluation: Evaluation) -> dict[str, Any]:
     values: dict[str, Any] = {
         "fiscal_year_start": datetime.date(year, 1, 1),
         "fiscal_year_end": datetime.date(year, 12, 31),
-        "deadline": evaluation.campaign.due_on,
+        **_workflow_dates(evaluation),
     }
     for section in sections_for(evaluation):
         values.update(section.values(evaluation))
@@ -65,10 +66,19 @@ def evaluation_values(evaluation: Evaluation) -> dict[str, Any]:
 def evaluation_inputs(evaluation: Evaluation) -> dict[str, Any]:
     """Like `evaluation_values`, but each section gives only its data-dictionary inputs where it
     says which they are: what scoring needs, without the rows the rules check."""
-    values: dict[str, Any] = {"deadline": evaluation.campaign.due_on}
+    values: dict[str, Any] = _workflow_dates(evaluation)
     for section in sections_for(evaluation):
         values.update((section.inputs or section.values)(evaluation))
     return as_numbers(values)
+
+
+def _workflow_dates(evaluation: Evaluation) -> dict[str, Any]:
+    """The deadline, and the first submission's local time (the timeliness rule reads both)."""
+    first = evaluation.first_submitted_at
+    return {
+        "deadline": evaluation.campaign.due_on,
+        "submitted_at": timezone.localtime(first) if first else None,
+    }
 
 
 def as_numbers(values: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from departments.roles import Role
@@ -106,6 +107,13 @@ def section_save(
 
     A row the form names that someone deleted meanwhile is a conflict too.
     """
+    # Touch the evaluation in its editable states first: this row lock orders the save against a
+    # submission (which changes the state in one UPDATE), and moves the page's 更新时间.
+    touched = Evaluation.objects.filter(pk=evaluation.pk, state__in=section.editable_states).update(
+        updated_at=timezone.now()
+    )
+    if not touched:
+        raise SectionNotEditable
     state = section_version(evaluation=evaluation, key=section.key)
     state = SectionState.objects.select_for_update().get(pk=state.pk)
     if state.version != based_on:

@@ -14,7 +14,7 @@ from django.http import QueryDict
 from departments.roles import Role
 from evaluations.models import Evaluation
 from evaluations.tables.inputs import numbers_as_text
-from evaluations.workflow import EDITABLE_STATES
+from evaluations.workflow import EDITABLE_STATES, editable
 
 SectionForm = BaseForm | BaseFormSet
 
@@ -54,7 +54,7 @@ class Section:
     editable_states: frozenset[str] = EDITABLE_STATES
 
     def can_edit(self, roles: frozenset[Role], evaluation: Evaluation) -> bool:
-        return bool(self.editors & roles) and evaluation.state in self.editable_states
+        return bool(self.editors & roles) and editable(evaluation, self.editable_states)
 
     # Sections made per object of an evaluation (a project's tables, see `register_source`):
     # `scope` groups the values the rules see together ("project.12"), `family` is the key the

@@ -17,7 +17,7 @@ from departments.tenancy import TenantRequest, tenant_view
 from evaluations.models import Evaluation, Evidence
 from evaluations.services.evidence import EvidenceRefused, evidence_delete, evidence_upload
 from evaluations.tables.registry import Section, section_for
-from evaluations.workflow import EDITABLE_STATES
+from evaluations.workflow import EDITABLE_STATES, editable
 
 
 def _evaluation(pk: int) -> Evaluation:
@@ -48,8 +48,8 @@ def _near(section: Section | None) -> str:
 
 
 def _editable(evaluation: Evaluation) -> None:
-    if evaluation.state not in EDITABLE_STATES:
-        raise PermissionDenied(_("此自评已提交，不能修改佐证材料。"))
+    if not editable(evaluation, EDITABLE_STATES):
+        raise PermissionDenied(_("此自评已提交或已截止，不能修改佐证材料。"))
 
 
 @tenant_view(Role.FILLER)

@@ -17,7 +17,7 @@ from evaluations.excel.layout import CONTENT_TYPE, ExcelRefused
 from evaluations.models import Evaluation
 from evaluations.services.excel_import import excel_import
 from evaluations.tables.registry import tables_for
-from evaluations.workflow import EDITABLE_STATES
+from evaluations.workflow import EDITABLE_STATES, editable
 
 
 def _evaluation(pk: int) -> Evaluation:
@@ -42,8 +42,8 @@ def evaluation_excel(request: TenantRequest, department: str, pk: int) -> FileRe
 def evaluation_excel_import(request: TenantRequest, department: str, pk: int) -> HttpResponse:
     """Save what an uploaded workbook changes, or show every problem (and save nothing)."""
     evaluation = _evaluation(pk)
-    if evaluation.state not in EDITABLE_STATES:
-        raise PermissionDenied(_("此自评已提交，不能再导入 Excel。"))
+    if not editable(evaluation, EDITABLE_STATES):
+        raise PermissionDenied(_("此自评已提交或已截止，不能再导入 Excel。"))
     upload = request.FILES.get("file")
     try:
         result = excel_import(
