@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from departments.tenancy import is_tenant_pattern
 from evaluations.models import Evidence
 from tests.conftest import Cast
+from tests.doors import more_doors
 from tests.factories import evidence_for, project_of
 
 ROLES = ("anonymous", "filler_a", "head_a", "reviewer", "bureau_admin", "filler_b", "outsider")
@@ -111,8 +112,13 @@ DOORS = [
     # The schema and its documentation page are public: they describe the API, no tenant's data.
     door("GET",    "api-schema",                               200, 200, 200, 200, 200, 200, 200),
     door("GET",    "api-docs",                                 200, 200, 200, 200, 200, 200, 200),
+    # Submitting the near-empty evaluation of the cast: blocked by its findings (422), the
+    # head's step only.
+    door("POST",   "department-api:transition",                401, 403, 422, 403, 403, 404, 404, body=nothing),
 ]
 # fmt: on
+# Each area's doors live beside this table, in tests/doors/<area>.py (a list named DOORS).
+DOORS += more_doors()
 
 
 def walk(
@@ -165,6 +171,7 @@ SAMPLES: dict[str, Callable[[Cast, frozenset[str]], Any]] = {
     "key": lambda cast, kwargs: "basic.staffing",
     "document": lambda cast, kwargs: "report",
     "rubric_id": lambda cast, kwargs: "zhanjiang-2019-department",
+    "name": lambda cast, kwargs: "submit",
 }
 
 

@@ -64,8 +64,9 @@ FOREIGN: dict[str, Callable[[Cast, frozenset[str]], list[Foreign]]] = {
     "key": foreign_project_sections,
 }
 
-# Arguments that name no object of a tenant: the tenant itself, a table's or a document's slug.
-NOT_OBJECTS = frozenset({"department", "jurisdiction", "table", "document"})
+# Arguments that name no object of a tenant: the tenant itself, a table's or a document's slug,
+# a workflow step's name.
+NOT_OBJECTS = frozenset({"department", "jurisdiction", "table", "document", "name"})
 
 CASES = [
     (door, kwarg)

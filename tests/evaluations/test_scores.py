@@ -90,6 +90,8 @@ def test_the_reviewer_verifies_and_sees_the_same_sheet(cast: Cast) -> None:
         {"based_on": "0", "scores-claimed-score__1_1_1": "4"},
         **HTMX,
     )
+    with scopes_disabled():  # verified scores are entered once the evaluation is submitted
+        Evaluation.objects.filter(pk=cast.evaluation_a.pk).update(state=Evaluation.State.SUBMITTED)
     response = cast.client_for("reviewer").post(
         save_url(cast, "scores.verified"),
         {
