@@ -71,6 +71,9 @@ class Campaign(models.Model):
         help_text=_("留空则本财政区划的全部预算部门参加"),
     )
     opened_at = models.DateTimeField(_("开始填报时间"), null=True, blank=True)
+    # How far the opening job has come (evaluations created of those to create), for its progress bar.
+    opening_total = models.PositiveIntegerField(_("待创建自评数"), default=0)
+    opening_done = models.PositiveIntegerField(_("已创建自评数"), default=0)
     closed_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
     table_set = models.CharField(
         _("填报表格"), max_length=30, choices=TableSet.choices, default=TableSet.GUANGDONG_OVERALL
