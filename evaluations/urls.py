@@ -3,6 +3,7 @@ from django.urls import path
 from evaluations.api import views as api
 from evaluations.api import workflow as workflow_api
 from evaluations.views import campaigns as campaign_views
+from evaluations.views import changes, history, review, workflow
 from evaluations.views import evidence as evidence_views
 from evaluations.views import excel as excel_views
 from evaluations.views import explanations as explanation_views
@@ -50,10 +51,20 @@ department_urls = [
     ),
 ]
 
+# Each screen's module lists its own URLs.
+department_urls += (
+    workflow.department_urls
+    + changes.department_urls
+    + history.department_urls
+    + review.department_urls
+)
+
 jurisdiction_urls = [
     path("", campaign_views.bureau_home, name="home"),
     path("campaigns/<int:pk>/", campaign_views.campaign_detail, name="campaign"),
 ]
+
+jurisdiction_urls += review.jurisdiction_urls + workflow.jurisdiction_urls
 
 api_urls = [
     path("evaluations/", api.EvaluationListView.as_view(), name="evaluations"),

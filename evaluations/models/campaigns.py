@@ -141,6 +141,22 @@ class Evaluation(models.Model):
     approved_at = models.DateTimeField(_("审核通过时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("撤回公开的理由"), blank=True)
+    # The latest scoring and checks, kept for the reviewers' dashboard (refreshed after each save
+    # by evaluations.services.summaries, so a campaign of a thousand is listed without rescoring).
+    computed_score = models.DecimalField(
+        _("计算得分"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    claimed_score = models.DecimalField(
+        _("自评得分"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    verified_score = models.DecimalField(
+        _("核查得分"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    grade = models.CharField(_("等级"), max_length=20, blank=True)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    warning_count = models.PositiveIntegerField(_("未说明的警告数"), default=0)
+    flag_count = models.PositiveIntegerField(_("评分提示数"), default=0)
+    summarized_at = models.DateTimeField(_("汇总时间"), null=True, blank=True)
     # An admin's exception to the campaign's lock: this evaluation may be filled after the deadline.
     unlocked = models.BooleanField(_("截止后重新开放"), default=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
