@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import Any
 
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -197,6 +198,12 @@ class DocumentData:
         self.department = evaluation.department
         self.campaign = evaluation.campaign
         self.year = evaluation.campaign.fiscal_year
+
+    @cached_property
+    def filled_on(self) -> date | None:
+        """填报日期: the day of the latest submission; blank on a draft never submitted."""
+        submitted = self.evaluation.submitted_at
+        return timezone.localdate(submitted) if submitted else None
 
     # --- the evaluation's values, metrics and scoring --------------------------------------
 
