@@ -94,6 +94,7 @@ class Cell:
     field: Any = None
     value: Decimal | None = None
     stated: Decimal | None = None
+    extra: Any = None  # a check box after the input (采用计算数 in the remark cell)
 
     @property
     def label(self) -> str:
@@ -116,11 +117,19 @@ class Cell:
             content = (
                 f'<label class="visually-hidden" for="{escape(self.field.id_for_label)}">'
                 f"{escape(row_name)} {escape(str(self.field.label))}</label>"
-                f"{widget_html(self.field)}{errors}"
+                f"{widget_html(self.field)}{errors}{self._extra_html()}"
             )
         else:
             content = self.figure_html if self.computed else ""
         return f'<td class="{css}" data-label="{escape(self.label)}">{content}</td>'
+
+    def _extra_html(self) -> str:
+        if self.extra is None:
+            return ""
+        return (
+            f'<label class="accept-computed" title="{escape(str(self.extra.help_text))}">'
+            f"{widget_html(self.extra)} {escape(str(self.extra.label))}</label>"
+        )
 
     @property
     def figure_html(self) -> SafeString:
@@ -306,6 +315,14 @@ class FiguresForm(forms.ModelForm):
             if self.node.is_parent:
                 for column in (*TYPED_COLUMNS, *DETAIL_COLUMNS):
                     del self.fields[column]
+            if self.node.stated_differences():
+                # Figures typed in a published table (an import) that the computation disputes:
+                # the filler corrects them by taking the computed ones.
+                self.fields["accept_computed"] = forms.BooleanField(
+                    required=False,
+                    label=_("采用计算数"),
+                    help_text=_("删除与计算数不一致的上报数"),
+                )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -324,7 +341,11 @@ class FiguresForm(forms.ModelForm):
         cells = []
         for column in DISPLAY_COLUMNS:
             dom_id = f"id_{self.prefix}-{column}"
-            if column in self.fields:
+            if column == "remark" and "accept_computed" in self.fields:
+                cells.append(
+                    Cell(column, dom_id, field=self[column], extra=self["accept_computed"])
+                )
+            elif column in self.fields:
                 cells.append(Cell(column, dom_id, field=self[column]))
             elif column in COMPUTED_COLUMNS or (self.node and column in MONEY_COLUMNS):
                 cells.append(
@@ -382,7 +403,11 @@ def save_lines(evaluation: Evaluation, formset: FundLineFormSet) -> None:
             line.save()
         else:
             # Structure and figures are two sections over the same rows: each writes its own.
-            save_owned(line, owned_fields(form))
+            owned = owned_fields(form)
+            if form.cleaned_data.get("accept_computed"):
+                line.stated = {}
+                owned.append("stated")
+            save_owned(line, owned)
     for form in formset.deleted_forms:
         if form.instance.pk:
             form.instance.delete()

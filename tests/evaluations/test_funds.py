@@ -467,3 +467,29 @@ def test_load_demo_enters_the_2019_funds_table_once(db: None) -> None:
         basic = zhanjiang.get(name="1. 基本支出")
         assert basic.stated == {"adjusted_budget": "1575.57", "spent_subtotal": "1523.79"}
         assert (basic.budget_initial, basic.balance) == (Decimal("1351.21"), Decimal("88.47"))
+
+
+def test_a_disputed_stated_figure_is_corrected_by_taking_the_computed_one(
+    cast: Cast, seed_lines: list[FundLine]
+) -> None:
+    formset = figures_form(cast)
+    root = formset.forms[0]  # 一、财政拨款资金: a parent, typed in the published table
+    assert "accept_computed" in root.fields
+    assert 'name="funds-figures-0-accept_computed"' in root.cells_html
+    plain = formset.forms[4]  # a project whose figures agree with the computation
+    assert "accept_computed" not in plain.fields
+    disputed = {v.field for v in violations(cast) if v.field.startswith("0-")}
+    assert disputed
+
+    response = cast.client_for("filler_a").post(
+        save_url(cast, FIGURES),
+        {"based_on": "0", **posted(formset, **{"funds-figures-0-accept_computed": "on"})},
+        **HTMX,
+    )
+
+    assert response.status_code == 200
+    assert not {v.field for v in violations(cast) if v.field.startswith("0-")}
+    with scopes_disabled():
+        assert FundLine.objects.get(pk=seed_lines[0].pk).stated == {}
+        # The other lines keep what they stated.
+        assert FundLine.objects.get(pk=seed_lines[2].pk).stated
