@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "pgtrigger",
+    "pghistory",
     "departments",
     "evaluations",
     "rubrics",
@@ -71,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # After authentication: every event the audit triggers write carries who, where and the URL.
+    "evaluations.middleware.AuditContextMiddleware",
     # Last, so that the view and its template render inside the tenant's scope.
     "departments.middleware.TenantScopeMiddleware",
 ]
@@ -90,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "departments.context_processors.workspaces",
+                "evaluations.context_processors.inbox",
             ],
         },
     },

@@ -1,5 +1,7 @@
 """Models of the evaluations app, one module per official table (see evaluations/tables/)."""
 
+# The audit trail's event models (loaded here so that Django registers them; not exported).
+from evaluations.models import audit  # noqa: F401
 from evaluations.models.adjustments import Adjustments
 from evaluations.models.assets import FixedAssetLine, FixedAssetStatedTotals
 from evaluations.models.basic import (
