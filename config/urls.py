@@ -5,8 +5,8 @@ from drf_spectacular.views import SpectacularAPIView
 
 from config import views as site_views
 from departments import urls as departments_urls
-from departments import views as departments_views
 from evaluations import urls as evaluations_urls
+from evaluations.views import home as evaluations_home
 from publishing import urls as publishing_urls
 from rubrics import urls as rubrics_urls
 
@@ -20,7 +20,7 @@ department_urls = (
 jurisdiction_urls = evaluations_urls.jurisdiction_urls + departments_urls.jurisdiction_urls
 
 urlpatterns = [
-    path("", departments_views.home, name="home"),
+    path("", evaluations_home.home, name="home"),
     path("healthz/", site_views.healthz, name="healthz"),
     path(
         "accounts/login/",

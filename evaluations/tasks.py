@@ -2,8 +2,10 @@ from celery import shared_task
 from django.db.models import Count
 from django_scopes import scopes_disabled
 
-from departments.scoping import jurisdiction_scope
+from departments.scoping import department_scope, jurisdiction_scope
 from evaluations.models import Campaign, Evaluation
+from evaluations.selectors.evaluations import evaluation_with_parts
+from evaluations.services.summaries import evaluation_summarize
 
 
 @shared_task
@@ -31,3 +33,20 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     from evaluations.services.notifications import email_notifications
 
     return email_notifications(notification_ids=notification_ids)
+
+
+@shared_task
+def summarize_evaluation(evaluation_id: int) -> None:
+    """Refresh an evaluation's summary for the dashboard, inside its department's scope."""
+    with scopes_disabled():
+        department_id = (
+            Evaluation.objects.filter(pk=evaluation_id)
+            .values_list("department_id", flat=True)
+            .first()
+        )
+    if department_id is None:
+        return
+    with department_scope(department_id):
+        evaluation = evaluation_with_parts(pk=evaluation_id)
+        if evaluation is not None:
+            evaluation_summarize(evaluation=evaluation)

@@ -61,7 +61,6 @@ department_urls += (
 
 jurisdiction_urls = [
     path("", campaign_views.bureau_home, name="home"),
-    path("campaigns/<int:pk>/", campaign_views.campaign_detail, name="campaign"),
 ]
 
 jurisdiction_urls += review.jurisdiction_urls + workflow.jurisdiction_urls

@@ -21,6 +21,7 @@ from evaluations.models import Evaluation, SectionState
 from evaluations.selectors.conflicts import Difference, form_differences
 from evaluations.tables.base import RowGone
 from evaluations.tables.registry import Section
+from evaluations.tasks import summarize_evaluation
 
 
 class SectionConflict(Exception):
@@ -126,4 +127,5 @@ def section_save(
     state.version += 1
     state.updated_by_id = by.pk
     state.save(update_fields=["version", "updated_by", "updated_at"])
+    transaction.on_commit(lambda: summarize_evaluation.delay(evaluation.pk), robust=True)
     return state

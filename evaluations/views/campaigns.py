@@ -1,12 +1,10 @@
 """The finance bureau's pages: its campaigns and how far their departments are."""
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
 from departments.roles import Role
 from departments.tenancy import TenantRequest, tenant_view
-from evaluations.models import Campaign
 from evaluations.selectors.evaluations import campaigns_with_progress
 
 
@@ -17,13 +15,3 @@ def bureau_home(request: TenantRequest, jurisdiction: str) -> HttpResponse:
         request, "evaluations/bureau_home.html", {"campaigns": campaigns_with_progress()}
     )
 
-
-@tenant_view(Role.REVIEWER, Role.BUREAU_ADMIN)
-def campaign_detail(request: TenantRequest, jurisdiction: str, pk: int) -> HttpResponse:
-    campaign = get_object_or_404(Campaign, pk=pk)
-    evaluations = campaign.evaluations.select_related("department").order_by("department__name")
-    return TemplateResponse(
-        request,
-        "evaluations/campaign_detail.html",
-        {"campaign": campaign, "evaluations": evaluations},
-    )

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from evaluations.demo.load import load_demo
@@ -10,6 +11,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         logins = load_demo()
+        # The dashboards list the evaluations' summaries: compute them for the demo's figures.
+        call_command("summarize_evaluations", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("示例数据已就绪。演示账号："))
         for login in logins:
             password = login.password or "（账号已存在，密码保持不变）"
