@@ -50,3 +50,16 @@ def summarize_evaluation(evaluation_id: int) -> None:
         evaluation = evaluation_with_parts(pk=evaluation_id)
         if evaluation is not None:
             evaluation_summarize(evaluation=evaluation)
+
+
+@shared_task(acks_late=True)
+def campaign_open_evaluations(campaign_id: int) -> int:
+    """Make a campaign's draft evaluations, inside its jurisdiction's scope (safe to rerun)."""
+    from evaluations.services.campaigns import campaign_evaluations_create
+
+    with scopes_disabled():
+        jurisdiction_id = Campaign.objects.values_list("jurisdiction_id", flat=True).get(
+            pk=campaign_id
+        )
+    with jurisdiction_scope(jurisdiction_id):
+        return campaign_evaluations_create(campaign=Campaign.objects.get(pk=campaign_id))

@@ -64,6 +64,7 @@ jurisdiction_urls = [
 ]
 
 jurisdiction_urls += review.jurisdiction_urls + workflow.jurisdiction_urls
+jurisdiction_urls += campaign_views.jurisdiction_urls
 
 api_urls = [
     path("evaluations/", api.EvaluationListView.as_view(), name="evaluations"),

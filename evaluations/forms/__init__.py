@@ -1,0 +1,1 @@
+"""Forms of the pages that are not a table's sections (those are built by evaluations.tables)."""
