@@ -38,9 +38,11 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## A Celery worker (needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0).
+## A Celery worker with beat (the daily deadline reminders); needs CELERY_BROKER_URL, e.g.
+## redis://127.0.0.1:6379/0. Run one of these; more workers, if needed, without -B.
 worker: install
-	$(BIN)/celery -A config worker --loglevel=INFO
+	mkdir -p var
+	$(BIN)/celery -A config worker -B --schedule=var/celerybeat-schedule --loglevel=INFO
 
 ## Refresh the English catalogue after changing user-facing strings (needs GNU gettext).
 messages: install

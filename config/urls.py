@@ -7,6 +7,7 @@ from config import views as site_views
 from departments import urls as departments_urls
 from evaluations import urls as evaluations_urls
 from evaluations.views import home as evaluations_home
+from evaluations.views import inbox as inbox_views
 from publishing import urls as publishing_urls
 from rubrics import urls as rubrics_urls
 
@@ -39,6 +40,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Not a tenant URL: a person's own inbox, whatever their departments.
+    path("inbox/", include((inbox_views.urls, "inbox"))),
     path("d/<slug:department>/", include((department_urls, "department"))),
     path("j/<slug:jurisdiction>/", include((jurisdiction_urls, "bureau"))),
     path("api/", include((rubrics_urls.api_urls, "rubrics-api"))),

@@ -63,3 +63,14 @@ def campaign_open_evaluations(campaign_id: int) -> int:
         )
     with jurisdiction_scope(jurisdiction_id):
         return campaign_evaluations_create(campaign=Campaign.objects.get(pk=campaign_id))
+
+
+@shared_task
+def send_deadline_reminders() -> int:
+    """Daily (Celery beat, config/celery.py): remind departments that have not submitted of their
+    deadline, on the site's calendar day. Safe to rerun: a second run that day sends nothing."""
+    from django.utils import timezone
+
+    from evaluations.services.reminders import send_deadline_reminders as remind
+
+    return remind(today=timezone.localdate())

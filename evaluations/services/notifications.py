@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -130,19 +130,54 @@ def mark_read(*, user: Any, ids: Iterable[int] | None = None) -> int:
 
 
 def email_notifications(*, notification_ids: Iterable[int]) -> int:
-    """Send the e-mail of each entry not yet e-mailed; returns how many went out. Idempotent:
-    an entry is marked e-mailed in the same statement that claims it, so a retried task skips it."""
+    """Send the e-mail of each entry not yet e-mailed; returns how many went out.
+
+    Idempotent: an entry is claimed (emailed_at set) in the statement that checks it, so a task
+    run twice sends it once. A failed send gives the claim back before raising, so the task's
+    retry sends it then instead of losing it.
+    """
     sent = 0
-    for notification in Notification.objects.filter(pk__in=list(notification_ids)).select_related(
-        "recipient"
-    ):
+    connection = get_connection()
+    entries = Notification.objects.filter(pk__in=list(notification_ids)).select_related("recipient")
+    for notification in entries.order_by("pk"):
         address = notification.recipient.email
         claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
             emailed_at=timezone.now()
         )
         if not address or not claimed:
             continue
-        body = f"{notification.body}\n\n{settings.SITE_URL}{notification.url}"
-        send_mail(notification.subject, body, None, [address])
+        try:
+            connection.send_messages([notification_email(notification, address)])
+        except Exception:
+            Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
+            raise
         sent += 1
     return sent
+
+
+def notification_email(notification: Notification, address: str) -> EmailMessage:
+    """The e-mail of an inbox entry, in Chinese, with absolute links (SITE_URL) to its page and
+    to the inbox: a mail reader has no site to resolve a path against."""
+    lines = [
+        _("%(name)s，您好：") % {"name": person_name(notification.recipient)},
+        "",
+        notification.subject,
+    ]
+    if notification.body:
+        lines.append(notification.body)
+    if notification.url:
+        lines += ["", _("查看详情：%(link)s") % {"link": absolute_url(notification.url)}]
+    lines += [
+        _("全部消息：%(link)s") % {"link": absolute_url(reverse("inbox:list"))},
+        "",
+        _("此邮件由预算绩效自评平台自动发送，请勿直接回复。"),
+    ]
+    subject = _("【预算绩效自评】%(subject)s") % {"subject": notification.subject}
+    return EmailMessage(subject=subject, body="\n".join(lines), to=[address])
+
+
+def absolute_url(path: str) -> str:
+    """A path of this site as a full address; a full address is kept as it is."""
+    if path.startswith(("http://", "https://")):
+        return path
+    return f"{settings.SITE_URL}/{path.lstrip('/')}"
