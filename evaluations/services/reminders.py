@@ -55,9 +55,8 @@ def remind(*, evaluation: Evaluation, today: datetime.date) -> int:
     subject = reminder_subject(evaluation, days=(due - today).days)
     with transaction.atomic():
         # Lock the evaluation's row: a concurrent run waits here, then sees the entry below.
-        Evaluation.objects.select_for_update(of=("self",)).filter(pk=evaluation.pk).values_list(
-            "pk"
-        ).get()
+        row = Evaluation.objects.select_for_update(of=("self",)).filter(pk=evaluation.pk)
+        row.values_list("pk").get()
         if Notification.objects.filter(evaluation=evaluation, subject=subject).exists():
             return 0
         recipients = department_people(evaluation, DEPARTMENT)
