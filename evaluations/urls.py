@@ -8,6 +8,7 @@ from evaluations.views import evidence as evidence_views
 from evaluations.views import excel as excel_views
 from evaluations.views import explanations as explanation_views
 from evaluations.views import projects as project_views
+from evaluations.views import report as report_views
 from evaluations.views import sections as views
 
 department_urls = [
@@ -52,6 +53,7 @@ department_urls = [
 ]
 
 # Each screen's module lists its own URLs.
+department_urls += report_views.department_urls
 department_urls += (
     workflow.department_urls
     + changes.department_urls

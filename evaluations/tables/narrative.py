@@ -1,8 +1,12 @@
-"""The narrative report (自评报告): its chapter headings and its Markdown rendered to safe HTML.
+"""The narrative report (自评报告): its chapter headings and its text rendered to safe HTML.
 
-Departments write Markdown; it is rendered by markdown-it-py with raw HTML disabled and the result
-is sanitised by nh3 against an allow-list, so nothing a user types reaches the page as markup.
+A chapter holds HTML written in the rich-text editor (or imported from Word), sanitised by nh3
+against an allow-list when it is saved and again when it is shown. Chapters written before the
+editor hold Markdown (their text does not start with "<"): markdown-it-py renders it with raw HTML
+disabled and nh3 sanitises the result, so nothing a user types reaches the page as markup.
 """
+
+import re
 
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -66,6 +70,11 @@ _HEADING_LEVELS = {"h1": "h3", "h2": "h3", "h3": "h3", "h4": "h4", "h5": "h4", "
 
 _markdown = MarkdownIt("commonmark", {"html": False, "breaks": True}).enable("table")
 
+# Tags that Word, browsers and the editor write for what the allow-list keeps under another name.
+_RENAMED = {"h1": "h3", "h2": "h3", "h5": "h4", "h6": "h4", "b": "strong", "i": "em"}
+_RENAMED_TAG = re.compile(r"<(/?)(h1|h2|h5|h6|b|i)(?=[\s/>])", re.IGNORECASE)
+_TEXT_OR_TABLE = re.compile(r"<table|>[^<]*[^\s<]|^[^<]*[^\s<]", re.IGNORECASE)
+
 
 def report_headings(evaluation: Evaluation) -> list[str]:
     """The chapters of the evaluation's report: its campaign's template, else the default."""
@@ -75,18 +84,42 @@ def report_headings(evaluation: Evaluation) -> list[str]:
     return list(DEFAULT_HEADINGS.get(evaluation.campaign.table_set, ()))
 
 
-def render_markdown(text: str) -> SafeString:
-    """Markdown → HTML limited to the allow-list; links, images and raw HTML never survive."""
-    tokens = _markdown.parse(text or "")
-    for token in tokens:
-        if token.type in {"heading_open", "heading_close"}:
-            token.tag = _HEADING_LEVELS[token.tag]
-    html = _markdown.renderer.render(tokens, _markdown.options, {})
+def is_html(text: str) -> bool:
+    """Whether a chapter holds HTML (the editor's, an import's) rather than legacy Markdown."""
+    return (text or "").lstrip().startswith("<")
+
+
+def sanitise_html(html: str) -> str:
+    """HTML limited to the allow-list: scripts, styles, event handlers, links and images never
+    survive; headings fold onto h3/h4. A text with no words and no table comes out empty."""
+    renamed = _RENAMED_TAG.sub(lambda m: f"<{m[1]}{_RENAMED[m[2].lower()]}", html or "")
     clean = nh3.clean(
-        html,
+        renamed,
         tags=set(ALLOWED_TAGS),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(),
         link_rel=None,
-    )
-    return mark_safe(clean)  # noqa: S308 -- sanitised by nh3 against the allow-list just above
+    ).strip()
+    return clean if _TEXT_OR_TABLE.search(clean.replace("&nbsp;", " ")) else ""
+
+
+def markdown_html(text: str) -> str:
+    """Markdown → HTML limited to the allow-list, as text (for the editor to open)."""
+    tokens = _markdown.parse(text or "")
+    for token in tokens:
+        if token.type in {"heading_open", "heading_close"}:
+            token.tag = _HEADING_LEVELS[token.tag]
+    return sanitise_html(_markdown.renderer.render(tokens, _markdown.options, {}))
+
+
+def render_markdown(text: str) -> SafeString:
+    """Markdown → HTML limited to the allow-list; links, images and raw HTML never survive."""
+    return mark_safe(markdown_html(text))  # noqa: S308 -- sanitised against the allow-list
+
+
+def render_chapter(text: str) -> SafeString:
+    """A chapter as safe HTML: its HTML sanitised again (the allow-list may have narrowed since it
+    was saved), or its legacy Markdown rendered."""
+    if is_html(text):
+        return mark_safe(sanitise_html(text))  # noqa: S308 -- sanitised against the allow-list
+    return render_markdown(text)

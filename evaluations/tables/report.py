@@ -1,7 +1,9 @@
 """自评报告: one autosave section per chapter heading of the campaign's report template.
 
 Headings vary by campaign, so the chapters are numbered slots ("report.01" …) that apply when the
-evaluation's template has that many headings and take the heading as their title.
+evaluation's template has that many headings and take the heading as their title. A chapter is
+written in the rich-text editor (static/js/report-editor.js over the textarea) and stored as HTML
+sanitised here, on the one write path; a chapter written before the editor holds Markdown.
 """
 
 from collections.abc import Mapping
@@ -14,19 +16,48 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation, ReportSection
 from evaluations.models.parts import rows_of
-from evaluations.tables.narrative import report_headings
+from evaluations.tables.narrative import (
+    is_html,
+    markdown_html,
+    report_headings,
+    sanitise_html,
+)
 from evaluations.tables.registry import Section, Table, register, register_table
 
 MAX_CHAPTERS = 15
 
-TABLE = register_table(Table("report", str(_("自评报告"))))
+TABLE = register_table(
+    Table("report", str(_("自评报告")), template="evaluations/report_import_form.html")
+)
 
 
 class ChapterForm(forms.ModelForm):
+    """A chapter's text: HTML from the editor, sanitised before it is stored; without JavaScript
+    the textarea takes Markdown, as before the editor."""
+
     class Meta:
         model = ReportSection
         fields = ["text"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 14, "class": "report-text"})}
+        widgets = {
+            "text": forms.Textarea(
+                attrs={"rows": 14, "class": "report-text", "data-report-editor": ""}
+            )
+        }
+        help_texts = {
+            "text": _("可直接从 Word 粘贴：保留段落、标题、列表和表格，不保留字体、颜色等格式。")
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The editor shows HTML: a legacy Markdown chapter opens as its rendering, and becomes
+        # HTML when it is next saved.
+        text = self.instance.text
+        if text.strip() and not is_html(text):
+            self.initial["text"] = markdown_html(text)
+
+    def clean_text(self) -> str:
+        text: str = self.cleaned_data["text"]
+        return sanitise_html(text) if is_html(text) else text
 
 
 def _heading(evaluation: Evaluation, order: int) -> str:

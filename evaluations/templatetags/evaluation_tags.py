@@ -6,7 +6,7 @@ from django.forms import Textarea
 from django.utils.safestring import SafeString
 
 from evaluations.formatting import money, widget_html
-from evaluations.tables.narrative import render_markdown
+from evaluations.tables.narrative import render_chapter
 from rubrics.engine.metrics import CENT, percent, points_fixed
 
 register = template.Library()
@@ -82,8 +82,8 @@ def ratio_percent(value: Decimal | None) -> str:
 
 @register.filter
 def report_markdown(text: str) -> SafeString:
-    """A report chapter's Markdown as sanitised HTML (see evaluations.tables.narrative)."""
-    return render_markdown(text)
+    """A report chapter (HTML, or legacy Markdown) as sanitised HTML (evaluations.tables.narrative)."""
+    return render_chapter(text)
 
 
 @register.filter

@@ -47,7 +47,7 @@ from evaluations.selectors.evaluations import evaluation_metrics, evaluation_val
 from evaluations.tables.assets import LINE_FIELDS, AssetTotals, share, totals_of
 from evaluations.tables.funds import DISPLAY_COLUMNS
 from evaluations.tables.hunan import COLUMNS, THREE_PUBLIC_ITEMS, column_labels, percent_of
-from evaluations.tables.narrative import render_markdown, report_headings
+from evaluations.tables.narrative import render_chapter, report_headings
 from publishing.documents.scoresheet import ScoreSheet, score_sheet
 from rubrics.engine.metrics import CENT, MetricValue, percent, points_fixed
 
@@ -229,7 +229,7 @@ class DocumentData:
     def chapters(self) -> list[Chapter]:
         texts = {row.order: row.text for row in rows_of(self.evaluation, ReportSection)}
         return [
-            Chapter(heading, render_markdown(texts.get(order, "")))
+            Chapter(heading, render_chapter(texts.get(order, "")))
             for order, heading in enumerate(report_headings(self.evaluation), start=1)
         ]
 

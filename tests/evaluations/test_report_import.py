@@ -1,0 +1,239 @@
+"""自评报告 from Word: a .docx in the seeds' heading style (一、 （一） 1.) goes into the right
+chapters; what matches no chapter waits for the officer; a file that is not a .docx, or a zip
+bomb, is refused; nothing is saved until the officer confirms, and then all chapters or none."""
+
+import io
+import re
+import zipfile
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django_scopes import scope, scopes_disabled
+from docx import Document
+
+from evaluations.models import Evaluation, ReportSection
+from tests.conftest import Cast
+from tests.evaluations.test_report import HTMX, save_url
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def seed_style_report() -> bytes:
+    """A report as departments write it: a title, chapters 「一、」 (a Word heading style or a
+    plain paragraph), 「（一）」 and 「1.」 inside, a list, a table, and one unknown chapter."""
+    document = Document()
+    document.add_heading("甲市商务局2019年度部门整体支出绩效自评报告", level=0)
+    document.add_heading("一、单位基本情况", level=1)
+    document.add_paragraph("（一）职能职责")
+    document.add_paragraph("1.主要职能")
+    document.add_paragraph("贯彻执行国家国内外贸易的发展战略、政策。")
+    paragraph = document.add_paragraph("我局")
+    paragraph.add_run("按时").bold = True
+    paragraph.add_run("完成年度任务。")
+    document.add_paragraph("二、自评工作开展情况")  # numbered like a heading, in the body style
+    document.add_paragraph("成立自评工作小组", style="List Bullet")
+    document.add_paragraph("逐项核对资金", style="List Bullet")
+    table = document.add_table(rows=2, cols=2)
+    for (row, column), text in {
+        (0, 0): "指标",
+        (0, 1): "完成值",
+        (1, 0): "预算执行率",
+        (1, 1): "97.73%",
+    }.items():
+        table.cell(row, column).text = text
+    document.add_paragraph("五、廉政建设情况")
+    document.add_paragraph("全年未发生违规违纪问题。")
+    document.add_heading("三、绩效自评情况", level=2)
+    document.add_paragraph("整体支出完成率 97.73%。")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def zip_bomb() -> bytes:
+    """A zip shaped like a .docx whose document part inflates a thousandfold."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"<" + b" " * (30 * 1024 * 1024))
+    return buffer.getvalue()
+
+
+def urls(cast: Cast) -> tuple[str, str]:
+    kwargs = {"department": cast.department_a.slug, "pk": cast.evaluation_a.pk}
+    return (
+        reverse("department:report_import", kwargs=kwargs),
+        reverse("department:report_import_confirm", kwargs=kwargs),
+    )
+
+
+def upload(client: Client, cast: Cast, content: bytes, name: str = "自评报告.docx") -> Any:
+    return client.post(urls(cast)[0], {"file": SimpleUploadedFile(name, content)})
+
+
+def chapters(cast: Cast) -> dict[int, str]:
+    with scope(jurisdiction=cast.bureau.pk, department=cast.department_a.pk):
+        rows = ReportSection.objects.filter(evaluation=cast.evaluation_a)
+        return {row.order: row.text for row in rows}
+
+
+def posted_plan(body: str) -> dict[str, str]:
+    """What the preview page's form posts as shown: hidden fields, selected options, radios."""
+    data: dict[str, str] = {}
+    for name, value in re.findall(
+        r'<input type="hidden" name="([^"]+)"(?: value="([^"]*)")?', body
+    ):
+        data[name] = _unescape(value)
+    for name, options in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', body, re.S):
+        selected = re.search(r'<option value="([^"]*)" selected>', options)
+        data[name] = selected[1] if selected else ""
+    for name, value in re.findall(
+        r'<input type="radio" name="([^"]+)" value="([^"]+)"[^>]*checked', body
+    ):
+        data[name] = value
+    return data
+
+
+def _unescape(value: str) -> str:
+    for escaped, char in (
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", '"'),
+        ("&#x27;", "'"),
+        ("&amp;", "&"),
+    ):
+        value = value.replace(escaped, char)
+    return value
+
+
+def piece_index(data: dict[str, str], heading: str) -> int:
+    return next(
+        int(name.split("-")[1])
+        for name, value in data.items()
+        if name.endswith("-heading") and value == heading
+    )
+
+
+def test_the_preview_puts_each_chapter_in_place_and_shows_the_unknown_one(cast: Cast) -> None:
+    client = cast.client_for("filler_a")
+    response = upload(client, cast, seed_style_report())
+    assert response.status_code == 200
+    body = response.content.decode()
+    data = posted_plan(body)
+    assert data[f"piece-{piece_index(data, '一、单位基本情况')}-target"] == "1"
+    assert data[f"piece-{piece_index(data, '二、自评工作开展情况')}-target"] == "2"
+    assert data[f"piece-{piece_index(data, '三、绩效自评情况')}-target"] == "3"
+    assert data[f"piece-{piece_index(data, '五、廉政建设情况')}-target"] == ""
+    assert data[f"piece-{piece_index(data, '')}-target"] == ""  # the title, before any heading
+    assert "全年未发生违规违纪问题。" in body and "未对应到章节" in body
+    assert "有 2 部分未能对应到章节" in body
+    assert chapters(cast) == {}  # a preview saves nothing
+
+
+def test_confirming_fills_the_chapters_with_their_sub_headings_lists_and_tables(
+    cast: Cast,
+) -> None:
+    client = cast.client_for("filler_a")
+    data = posted_plan(upload(client, cast, seed_style_report()).content.decode())
+    data[f"piece-{piece_index(data, '五、廉政建设情况')}-target"] = "4"
+    data[f"piece-{piece_index(data, '')}-target"] = "omit"
+    response = client.post(urls(cast)[1], {**data, "confirm": "1"})
+    assert response.status_code == 302
+    saved = chapters(cast)
+    assert saved[1] == (
+        "<h3>（一）职能职责</h3><h4>1.主要职能</h4><p>贯彻执行国家国内外贸易的发展战略、政策。</p>"
+        "<p>我局<strong>按时</strong>完成年度任务。</p>"
+    )
+    assert "<ul><li>成立自评工作小组</li><li>逐项核对资金</li></ul>" in saved[2]
+    assert "<td><p>预算执行率</p></td><td><p>97.73%</p></td>" in saved[2]
+    assert saved[3] == "<p>整体支出完成率 97.73%。</p>"
+    assert saved[4] == "<p>全年未发生违规违纪问题。</p>"
+    assert "自评报告" not in "".join(saved.values())  # the title was left out, as chosen
+    page = client.get(response["Location"]).content.decode()
+    assert "已从 Word 文档导入 4 章" in page
+
+
+def test_nothing_is_saved_until_every_unknown_piece_has_a_place(cast: Cast) -> None:
+    client = cast.client_for("filler_a")
+    data = posted_plan(upload(client, cast, seed_style_report()).content.decode())
+    response = client.post(urls(cast)[1], {**data, "confirm": "1"})
+    assert response.status_code == 422
+    assert "请选择放入哪一章，或选择「不导入」。" in response.content.decode()
+    assert chapters(cast) == {}
+
+
+def test_appending_keeps_what_the_chapter_held(cast: Cast) -> None:
+    client = cast.client_for("filler_a")
+    client.post(
+        save_url(cast, "report.03"), {"based_on": "0", "report-03-text": "**已有**内容"}, **HTMX
+    )
+    data = posted_plan(upload(client, cast, seed_style_report()).content.decode())
+    assert data["chapter-3-mode"] == "append"
+    assert data["chapter-1-mode"] == "replace"
+    for index in range(int(data["pieces"])):
+        data[f"piece-{index}-target"] = data[f"piece-{index}-target"] or "omit"
+    assert client.post(urls(cast)[1], {**data, "confirm": "1"}).status_code == 302
+    assert chapters(cast)[3] == "<p><strong>已有</strong>内容</p><p>整体支出完成率 97.73%。</p>"
+
+
+def test_a_chapter_saved_meanwhile_refuses_the_whole_import(cast: Cast) -> None:
+    client = cast.client_for("filler_a")
+    data = posted_plan(upload(client, cast, seed_style_report()).content.decode())
+    for index in range(int(data["pieces"])):
+        data[f"piece-{index}-target"] = data[f"piece-{index}-target"] or "omit"
+    client.post(
+        save_url(cast, "report.03"), {"based_on": "0", "report-03-text": "他人所写"}, **HTMX
+    )
+    response = client.post(urls(cast)[1], {**data, "confirm": "1"})
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "以下各章已被他人修改：三、绩效自评情况" in body
+    assert chapters(cast) == {3: "他人所写"}  # chapters 1, 2 and 4 were not written either
+    again = posted_plan(body)
+    assert again["chapter-3-based_on"] == "1"  # the preview now stands on the current version
+
+
+def test_a_png_named_docx_is_refused_and_nothing_saved(cast: Cast) -> None:
+    response = upload(cast.client_for("filler_a"), cast, PNG, name="报告.docx")
+    assert response.status_code == 400
+    assert "文件「报告.docx」不是 Word 文档（.docx），未导入。" in response.content.decode()
+    assert chapters(cast) == {}
+
+
+def test_a_zip_bomb_is_refused_and_nothing_saved(cast: Cast) -> None:
+    response = upload(cast.client_for("filler_a"), cast, zip_bomb())
+    assert response.status_code == 400
+    assert "解压后过大（疑似压缩炸弹），未导入。" in response.content.decode()
+    assert chapters(cast) == {}
+
+
+def test_an_xlsx_is_not_a_report(cast: Cast) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    response = upload(cast.client_for("filler_a"), cast, buffer.getvalue())
+    assert response.status_code == 400
+    assert "不是 Word 文档" in response.content.decode()
+
+
+def test_the_import_form_is_offered_to_the_filler_of_an_editable_evaluation_only(
+    cast: Cast,
+) -> None:
+    table = reverse(
+        "department:evaluation_table",
+        kwargs={
+            "department": cast.department_a.slug,
+            "pk": cast.evaluation_a.pk,
+            "table": "report",
+        },
+    )
+    assert "导入 Word 文档" in cast.client_for("filler_a").get(table).content.decode()
+    assert "导入 Word 文档" not in cast.client_for("head_a").get(table).content.decode()
+    with scopes_disabled():
+        Evaluation.objects.filter(pk=cast.evaluation_a.pk).update(state=Evaluation.State.SUBMITTED)
+    assert "导入 Word 文档" not in cast.client_for("filler_a").get(table).content.decode()
+    response = upload(cast.client_for("filler_a"), cast, seed_style_report())
+    assert response.status_code == 403
