@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from departments.selectors import person_name
 from evaluations.models import Evaluation, ReviewComment, Submission, Transition
 from evaluations.selectors.snapshots import evaluation_snapshot
-from evaluations.tables.registry import Section, scoped_sections, sections_for
+from evaluations.tables.registry import Section, scoped_sections, sections_for, table_by_slug
 
 CHANGED, ADDED, REMOVED = "changed", "added", "removed"
 # Fields a formset adds for its own bookkeeping, and the row's identity: never a change.
@@ -62,6 +62,12 @@ class SectionChanges:
     kind: str = CHANGED  # ADDED or REMOVED when the whole section is new or gone
     # The latest return's comments on this section that no change here answers.
     comments: tuple[str, ...] = ()
+    table_title: str = ""  # the official table it belongs to
+
+    @property
+    def has_rows(self) -> bool:
+        """Whether the changes are in rows (a plain form's need no 行 column)."""
+        return any(change.row for change in self.changes)
 
 
 @dataclass(frozen=True)
@@ -164,29 +170,45 @@ def submission_changes(*, evaluation: Evaluation, number: int) -> Comparison | N
 def snapshot_changes(
     *, evaluation: Evaluation, before: Mapping[str, Any], after: Mapping[str, Any]
 ) -> list[SectionChanges]:
-    """Every section that differs between two snapshots, in the order of the later one."""
+    """Every section that differs between two snapshots, in the order the evaluation shows them
+    (a stored snapshot's keys come back from PostgreSQL in its own order), then the sections gone."""
     old_sections = before.get("sections", {})
     new_sections = after.get("sections", {})
-    keys = [*new_sections, *(key for key in old_sections if key not in new_sections)]
     live = {
         section.key: section
         for section in (*sections_for(evaluation), *scoped_sections(evaluation))
     }
+    keys = dict.fromkeys(
+        [*(key for key in live if key in new_sections or key in old_sections), *new_sections]
+    )
+    keys.update(dict.fromkeys(old_sections))
     found = []
     for key in keys:
         old, new = old_sections.get(key), new_sections.get(key)
+        if old is not None and new is not None and old.get("data") == new.get("data"):
+            continue
         section = live.get(key)
-        fields = _fields_of(section, evaluation)
-        names = _row_names(key, old_sections, new_sections)
         changes = _section_data_changes(
-            (old or {}).get("data", {}), (new or {}).get("data", {}), fields, names
+            (old or {}).get("data", {}),
+            (new or {}).get("data", {}),
+            _fields_of(section, evaluation),
+            _row_names(key, old_sections, new_sections),
         )
         if not changes:
             continue
         kind = ADDED if old is None else REMOVED if new is None else CHANGED
-        title = (new or old or {}).get("title") or key
-        url = _section_url(evaluation, section) if section else None
-        found.append(SectionChanges(key, title, url, changes, kind))
+        content = new or old or {}
+        table = table_by_slug(content.get("table", ""))
+        found.append(
+            SectionChanges(
+                key,
+                content.get("title") or key,
+                _section_url(evaluation, section) if section else None,
+                changes,
+                kind,
+                table_title=str(table.title) if table else "",
+            )
+        )
     return found
 
 

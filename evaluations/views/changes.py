@@ -30,6 +30,7 @@ def evaluation_changes(request: TenantRequest, department: str, pk: int) -> Http
     context = {
         "evaluation": evaluation,
         "tables": tables_for(evaluation),
+        "changes_tab": True,
         "choices": choices,
         "comparison": compared,
         "invalid": invalid,

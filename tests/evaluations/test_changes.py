@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils.timezone import now
 from django_scopes import scope
 
 from evaluations.models import (
@@ -55,7 +56,9 @@ def submit(cast: Cast, content: dict[str, Any]) -> Submission:
             to_state="submitted",
             actor=cast.users["head_a"],
         )
-        Evaluation.objects.filter(pk=cast.evaluation_a.pk).update(state="submitted")
+        Evaluation.objects.filter(pk=cast.evaluation_a.pk).update(
+            state="submitted", submitted_at=now(), first_submitted_at=now()
+        )
         return Submission.objects.create(
             evaluation=cast.evaluation_a,
             number=number,
@@ -265,6 +268,8 @@ def test_it_shows_the_reviewer_the_latest_submission_against_the_previous(
     assert "实有在职人数" in html
     assert "<del>55</del>" in html and "<ins>57</ins>" in html
     assert 'href="/d/jia-commerce/evaluations/' in html and "#basic-staffing" in html
+    assert "整体绩效自评基础数据表 ›" in html  # the section's table above its title
+    assert 'aria-current="page">修改对比</a>' in html  # the evaluation's tab
 
 
 def test_it_shows_the_filler_the_changes_since_the_return_with_the_comment(cast: Cast) -> None:
