@@ -110,7 +110,12 @@ def evaluation_transition(
     now = timezone.now()
     with transaction.atomic():
         changes = _changes(step, evaluation, now, reason)
-        moved = Evaluation.objects.filter(pk=evaluation.pk, state__in=step.sources).update(
+        # The base manager, not the scoped one: the scope's join makes Django write
+        # `WHERE id IN (SELECT …)`, whose subquery PostgreSQL does not re-check after waiting for
+        # another transaction's lock, so two people at once would both move the state. A plain
+        # `WHERE id = … AND state IN (…)` is re-checked: the second finds the state moved. (The
+        # evaluation was loaded inside the tenant's scope.)
+        moved = Evaluation._base_manager.filter(pk=evaluation.pk, state__in=step.sources).update(
             state=step.target, updated_at=now, **changes
         )
         if not moved:
