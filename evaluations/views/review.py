@@ -1,10 +1,12 @@
 """The reviewer's dashboard of a campaign (bureau:campaign), and its table as a workbook."""
 
 import io
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
 import openpyxl
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -25,6 +27,13 @@ from evaluations.selectors.review import (
     campaign_dashboard,
 )
 
+# The table shows a page of rows at a time: a thousand rows would make the page slow to render
+# and to read; sorting and filtering reach every row, and the export holds them all.
+ROWS_PER_PAGE = 100
+# The overdue list and the largest departures list this many; the table filtered or sorted
+# (linked under each) lists them all.
+LIST_LIMIT = 30
+
 
 @tenant_view(Role.REVIEWER, Role.BUREAU_ADMIN)
 def campaign_dashboard_view(
@@ -35,6 +44,7 @@ def campaign_dashboard_view(
     dashboard = campaign_dashboard(campaign=campaign, query=DashboardQuery.from_params(request.GET))
     if request.GET.get("format") == "xlsx":
         return _workbook_response(dashboard)
+    page = Paginator(dashboard.rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
         "evaluations/review/dashboard.html",
@@ -42,6 +52,8 @@ def campaign_dashboard_view(
             "campaign": campaign,
             "dashboard": dashboard,
             "columns": _columns(dashboard.query),
+            "page": page,
+            "pages": _page_links(dashboard.query, page),
             "states": campaign_states(),
             "data": dashboard.charts,
             "export_query": urlencode({**dashboard.query.params(), "format": "xlsx"}),
@@ -71,10 +83,21 @@ def _chart_tables(dashboard: Dashboard) -> dict[str, Any]:
         ],
         "departing": sorted(
             (row for row in dashboard.rows_all if row.departs),
-            key=lambda row: abs(row.departure or 0),
+            key=lambda row: abs(row.departure or Decimal(0)),
             reverse=True,
-        ),
+        )[:LIST_LIMIT],
+        "overdue_shown": dashboard.overdue[:LIST_LIMIT],
     }
+
+
+def _page_links(query: DashboardQuery, page: Page[DashboardRow]) -> dict[str, str]:
+    """The query strings of the previous and next pages, keeping the filters and the order."""
+    links = {}
+    if page.has_previous():
+        links["previous"] = urlencode({**query.params(), "page": page.previous_page_number()})
+    if page.has_next():
+        links["next"] = urlencode({**query.params(), "page": page.next_page_number()})
+    return links
 
 
 def campaign_states() -> list[tuple[str, str]]:
