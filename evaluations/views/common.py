@@ -9,6 +9,7 @@ from django.urls import reverse
 from departments.tenancy import TenantRequest
 from evaluations.models import Evaluation
 from evaluations.selectors.checks import evaluation_violations
+from evaluations.selectors.comments import review_comment_index
 from evaluations.selectors.evaluations import (
     evaluation_metrics,
     evaluation_values,
@@ -38,6 +39,8 @@ def checks_context(request: TenantRequest, evaluation: Evaluation) -> dict[str, 
         "section_index": {section.key: section for section in every},
         "notes": _notes(request, evaluation),
         "page": EvaluationPage(evaluation),
+        # The latest return's comments, shown at their fields (templatetags/review_tags.py).
+        "review_notes": review_comment_index(evaluation=evaluation, roles=request.tenant.roles),
     }
 
 

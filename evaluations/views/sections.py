@@ -18,6 +18,7 @@ from evaluations.selectors.evaluations import (
     evidence_by_section,
     section_versions,
 )
+from evaluations.selectors.workflow import workflow_panel
 from evaluations.services.sections import Outcome, section_submit
 from evaluations.tables.registry import (
     Section,
@@ -63,6 +64,7 @@ def evaluation_detail(request: TenantRequest, department: str, pk: int) -> HttpR
         "evaluation": evaluation,
         "tables": tables_for(evaluation),
         "excel_importable": fillable(evaluation, request.tenant.roles),
+        "workflow": workflow_panel(evaluation=evaluation, roles=request.tenant.roles),
     }
     return _render_checked(request, "evaluations/evaluation_detail.html", evaluation, context)
 
@@ -95,6 +97,7 @@ def _render_table(
             # Page-level: may this user change anything here (sections, or a table's own actions)?
             "editable": any(block["editable"] for block in blocks) or fillable(evaluation, roles),
             "evidence_by_section": evidence_by_section(evaluation),
+            "workflow": workflow_panel(evaluation=evaluation, roles=roles),
         }
         template = "evaluations/evaluation_table.html"
         return _render_checked(request, template, evaluation, context, status=status)
