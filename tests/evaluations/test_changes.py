@@ -30,6 +30,7 @@ from evaluations.selectors.evaluations import evaluation_with_parts
 from evaluations.selectors.snapshots import canonical_sha256, evaluation_snapshot
 from tests.conftest import Cast
 from tests.evaluations.helpers_tables import save
+from tests.factories import project_of
 
 MEMBERS = ("filler_a", "head_a", "reviewer", "bureau_admin")
 
@@ -244,6 +245,45 @@ def test_it_compares_a_submission_with_the_one_before(cast: Cast) -> None:
     assert only(second.sections, "basic.staffing") == [
         FieldChange(None, "实有在职人数", "55", "57", CHANGED, "staff_actual")
     ]
+
+
+def test_it_puts_a_comment_on_a_row_beside_that_row_s_change(cast: Cast) -> None:
+    root = FundLine.objects.create(evaluation=cast.evaluation_a, name="一、财政拨款资金", order=0)
+    lines = [
+        FundLine.objects.create(
+            evaluation=cast.evaluation_a, name=name, parent=root, order=n, budget_initial=10
+        )
+        for n, name in enumerate(["甲", "乙"])
+    ]
+    submit(cast, snapshot(cast))
+    with in_scope(cast):
+        rows = Submission.objects.get(evaluation=cast.evaluation_a).content["sections"]
+    index = [row.get("id") for row in rows["funds.figures"]["data"]["rows"]].index(lines[1].pk)
+    give_back(cast, section="funds.figures", row=index, field="budget_initial", text="乙的预算有误")
+    with in_scope(cast):
+        FundLine.objects.filter(pk__in=[line.pk for line in lines]).update(budget_initial=12)
+
+    with in_scope(cast):
+        since = changes_since_submission(evaluation=cast.evaluation_a)
+
+    assert since is not None
+    figures = only(since.sections, "funds.figures")
+    assert {(c.row, c.comments) for c in figures if c.field == "budget_initial"} == {
+        ("甲", ()),
+        ("乙", ("乙的预算有误",)),
+    }
+
+
+def test_it_shows_a_project_added_as_new_sections(cast: Cast) -> None:
+    before = snapshot(cast)
+    project_of(cast.evaluation_a, name="会展经费")
+
+    sections = changes_of(cast, before, snapshot(cast))
+
+    added = [section for section in sections if section.key.startswith("project.")]
+    assert added and {section.kind for section in added} == {ADDED}
+    assert all("会展经费" in section.title for section in added)
+    assert ("项目支出名称", "会展经费") in {(c.label, c.new) for s in added for c in s.changes}
 
 
 # --- the page ------------------------------------------------------------------------------------
