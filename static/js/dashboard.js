@@ -27,7 +27,8 @@
           type: "line",
           stack: "states",
           areaStyle: {},
-          symbol: "none",
+          // One day alone has no line to draw: its points are shown instead.
+          symbol: data.days.length > 1 ? "none" : "circle",
           color: STATE_COLOURS[series.state],
           data: series.data,
         };
