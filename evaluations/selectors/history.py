@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from departments.selectors import person_name
 from evaluations.models import Evaluation, Transition
 from evaluations.models.audit import EVENT_MODELS
+from evaluations.models.funds import COLUMN_LABELS
 from evaluations.workflow import STEPS
 
 INSERT, UPDATE, DELETE, TRANSITION = "insert", "update", "delete", "transition"
@@ -168,36 +170,73 @@ def _by_object(
 def _changes(
     model: type[models.Model], events: list[Any], names: dict[int, str]
 ) -> Iterator[HistoryRow]:
-    """A row's history: the fields each event changed against the copy before it."""
+    """A row's history: the cells each event changed against the copy before it."""
     fields = [
         f
         for f in model._meta.concrete_fields
-        # Links to other rows (a fund line's parent, who last saved) are bookkeeping: the
-        # person who changed something is the row's 人员 already.
-        if f.name not in HIDDEN_FIELDS and not f.is_relation and hasattr(events[0], f.attname)
+        # Links to other rows (a fund line's parent, who last saved) and automatic timestamps
+        # are bookkeeping: the person who changed something is the row's 人员 already.
+        if f.name not in HIDDEN_FIELDS
+        and not f.is_relation
+        and not getattr(f, "auto_now", False)
+        and not getattr(f, "auto_now_add", False)
+        and hasattr(events[0], f.attname)
     ]
-    before = None
+    placement = {str(f.verbose_name) for f in fields if f.name == "order"}
+    before: dict[str, str] | None = None
     for event in events:
         base = _base(model, event, names)
         if event.pgh_label == DELETE:
             yield HistoryRow(**base, kind=DELETE, field="", old="", new="")
-        else:
-            kind = INSERT if event.pgh_label == INSERT else UPDATE
-            changed = [
-                (
-                    field,
-                    "" if before is None else _shown(field, getattr(before, field.attname)),
-                    _shown(field, getattr(event, field.attname)),
-                )
-                for field in fields
-                if before is None or getattr(before, field.attname) != getattr(event, field.attname)
+            before = None
+            continue
+        cells = dict(_cells(model, fields, event))
+        if before is None:
+            # A new row: its filled cells, but not its name (the 行 column shows it) nor its
+            # place in the list.
+            shown = [
+                (label, "", value)
+                for label, value in cells.items()
+                if value and value != base["row"] and label not in placement
             ]
-            changed = [(field, old, new) for field, old, new in changed if old or new]
-            for field, old, new in changed:
-                yield HistoryRow(**base, kind=kind, field=str(field.verbose_name), old=old, new=new)
-            if not changed and kind == INSERT:
-                yield HistoryRow(**base, kind=INSERT, field="", old="", new="")
-        before = event
+            kind = INSERT if event.pgh_label == INSERT else UPDATE
+        else:
+            shown = [
+                (label, before.get(label, ""), value)
+                for label, value in cells.items()
+                if before.get(label, "") != value
+            ]
+            shown += [(label, old, "") for label, old in before.items() if label not in cells]
+            kind = UPDATE
+        for label, old, new in shown:
+            yield HistoryRow(**base, kind=kind, field=label, old=old, new=new)
+        if not shown and kind == INSERT:
+            yield HistoryRow(**base, kind=INSERT, field="", old="", new="")
+        before = cells
+
+
+def _cells(
+    model: type[models.Model], fields: list[models.Field], event: Any
+) -> Iterator[tuple[str, str]]:
+    """(label, shown value) of each field; a mapping (上报数) as one cell per key."""
+    for field in fields:
+        value = getattr(event, field.attname)
+        if isinstance(value, dict):
+            for key in sorted(value):
+                label = f"{field.verbose_name}：{_key_label(model, key)}"
+                yield label, _shown(field, value[key])
+        else:
+            yield str(field.verbose_name), _shown(field, value)
+
+
+def _key_label(model: type[models.Model], key: str) -> str:
+    """A mapping's key by its label: a field of the model, or a computed column of the funds."""
+    if key in COLUMN_LABELS:
+        return str(COLUMN_LABELS[key])
+    try:
+        return str(model._meta.get_field(key).verbose_name)  # type: ignore[union-attr]
+    except FieldDoesNotExist:
+        return key
 
 
 def _base(model: type[models.Model], event: Any, names: dict[int, str]) -> dict[str, Any]:
