@@ -21,7 +21,7 @@ def evaluation_changes(request: TenantRequest, department: str, pk: int) -> Http
     choices = submission_choices(evaluation=evaluation)
     numbers = [choice.number for choice in choices]
     chosen = _chosen(request, numbers)
-    invalid = chosen is None and ("from" in request.GET or "to" in request.GET)
+    invalid = chosen is None and "from" in request.GET
     if chosen is None:
         chosen = default_range(evaluation=evaluation, numbers=numbers)
     compared = None
