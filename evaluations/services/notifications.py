@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
@@ -79,16 +79,18 @@ def notify_transition(*, transition: Transition) -> list[Notification]:
     if reviewers:
         recipients |= set(bureau_reviewers(evaluation))
     recipients.discard(transition.actor_id)
-    subject = _(SUBJECTS.get(transition.name, "%(department)s %(year)s 年度自评状态变更")) % {
-        "department": evaluation.department.name,
-        "year": evaluation.campaign.fiscal_year,
-    }
-    body = _("操作人：%(who)s；时间：%(when)s。") % {
-        "who": person_name(transition.actor),
-        "when": timezone.localtime(transition.at).strftime("%Y-%m-%d %H:%M"),
-    }
-    if transition.reason:
-        body += _("理由：%(reason)s") % {"reason": transition.reason}
+    # The entry is stored as text read later by others: in the site's language, not the actor's.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _(SUBJECTS.get(transition.name, "%(department)s %(year)s 年度自评状态变更")) % {
+            "department": evaluation.department.name,
+            "year": evaluation.campaign.fiscal_year,
+        }
+        body = _("操作人：%(who)s；时间：%(when)s。") % {
+            "who": person_name(transition.actor),
+            "when": timezone.localtime(transition.at).strftime("%Y-%m-%d %H:%M"),
+        }
+        if transition.reason:
+            body += _("理由：%(reason)s") % {"reason": transition.reason}
     return notify(
         user_ids=sorted(recipients),
         subject=subject,
@@ -140,7 +142,8 @@ def email_notifications(*, notification_ids: Iterable[int]) -> int:
     connection = get_connection()
     entries = Notification.objects.filter(pk__in=list(notification_ids)).select_related("recipient")
     for notification in entries.order_by("pk"):
-        address = notification.recipient.email
+        # A deactivated account keeps its inbox but receives no more e-mail.
+        address = notification.recipient.email if notification.recipient.is_active else ""
         claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
             emailed_at=timezone.now()
         )

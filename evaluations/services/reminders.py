@@ -9,7 +9,9 @@ taken before looking makes two runs at once send it once.
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
@@ -24,6 +26,12 @@ PENDING = (Evaluation.State.DRAFT, Evaluation.State.RETURNED)
 def send_deadline_reminders(*, today: datetime.date) -> int:
     """Remind the departments of every campaign due in its reminder_days or today; returns how
     many evaluations were reminded. A second run on the same day reminds none."""
+    # In the site's language whoever runs it: the subject is what a second run looks for.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _remind_all(today=today)
+
+
+def _remind_all(*, today: datetime.date) -> int:
     reminded = 0
     for campaign in campaigns_to_remind(today=today):
         with jurisdiction_scope(campaign.jurisdiction_id):

@@ -241,7 +241,7 @@ def test_the_email_task_run_twice_sends_once(cast: Cast, entries: list[Notificat
     assert len(mail.outbox) == 2
 
 
-def test_nothing_is_emailed_when_the_change_rolls_back(
+def test_the_email_waits_for_the_commit(
     cast: Cast, django_capture_on_commit_callbacks: Callable[..., Any]
 ) -> None:
     with_addresses(cast)
@@ -276,6 +276,18 @@ def test_people_without_an_address_get_the_inbox_only(
 ) -> None:
     entries = returned(cast, django_capture_on_commit_callbacks)  # nobody has an address
     assert len(entries) == 2 and mail.outbox == []
+
+
+def test_a_deactivated_account_keeps_its_inbox_but_gets_no_email(
+    cast: Cast, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    with_addresses(cast)
+    head = cast.users["head_a"]
+    head.is_active = False
+    head.save(update_fields=["is_active"])
+    returned(cast, django_capture_on_commit_callbacks)
+    assert entry_of(cast, "head_a").subject.endswith("被退回修改")
+    assert [message.to for message in mail.outbox] == [["filler_a@example.gov.cn"]]
 
 
 # --- a real worker ----------------------------------------------------------------------------
