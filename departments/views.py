@@ -60,13 +60,15 @@ def _givable(request: TenantRequest) -> list[Role]:
     return [role for role in Role if role in bureau or role in departments]
 
 
-def _rows(memberships: Any, kind: str, givable: list[Role]) -> list[dict[str, Any]]:
+def _rows(memberships: Any, kind: str, givable: list[Role], user: Any) -> list[dict[str, Any]]:
     return [
         {
             "membership": membership,
             "kind": kind,
             "name": person_name(membership.user),
-            "manageable": Role(membership.role) in givable,
+            # An admin's own admin role is kept (departments.services refuses to take it).
+            "manageable": Role(membership.role) in givable
+            and not (membership.role == Role.BUREAU_ADMIN and membership.user_id == user.pk),
         }
         for membership in memberships
     ]
@@ -85,13 +87,13 @@ def _members_page(
         "givable": givable,
         "department_roles": [r for r in givable if r in (Role.FILLER, Role.DEPARTMENT_HEAD)],
         "bureau_roles": [r for r in givable if r in (Role.REVIEWER, Role.BUREAU_ADMIN)],
-        "department_memberships": _rows(department_rows, "department", givable),
+        "department_memberships": _rows(department_rows, "department", givable, request.user),
     }
     if tenant.department is None:
         bureau_rows = JurisdictionMembership.objects.select_related("user").order_by(
             "role", "user__username"
         )
-        context["bureau_memberships"] = _rows(bureau_rows, BUREAU, givable)
+        context["bureau_memberships"] = _rows(bureau_rows, BUREAU, givable, request.user)
         template = "departments/jurisdiction_members.html"
     else:
         template = "departments/department_members.html"

@@ -79,6 +79,9 @@ class CampaignForm(forms.ModelForm):
         fields["group"].queryset = departments.filter(children__isnull=False).distinct()
         fields["chosen"].queryset = departments
         fields["fiscal_year"].error_messages["invalid"] = _("请填写年度，如 2025。")
+        fields["rubric"].empty_label = _("（按填报表格使用默认评分表）")
+        fields["project_rubric"].empty_label = _("（财预〔2020〕10号项目支出评价框架）")
+        fields["report_template"].empty_label = _("（不使用模板）")
         campaign = self.instance
         if campaign.pk:
             chosen = list(campaign.departments.all())

@@ -74,7 +74,8 @@ def campaign_edit(request: TenantRequest, jurisdiction: str, pk: int) -> HttpRes
 
 def _add_errors(form: CampaignForm, invalid: CampaignInvalid) -> None:
     for name, message in invalid.errors.items():
-        form.add_error(name if name in form.fields else None, message)
+        field = "participation" if name == "departments" else name
+        form.add_error(field if field in form.fields else None, message)
 
 
 def _form_page(

@@ -167,6 +167,30 @@ def test_it_does_not_edit_another_bureaus_campaign(cast: Cast) -> None:
     assert response.status_code == 404
 
 
+def test_a_department_joining_an_open_campaign_gets_its_draft(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    newcomer = department(cast)
+    chosen = [cast.department_a.pk, cast.department_b.pk, newcomer.pk]
+    data = form_data(fiscal_year=2019, participation="chosen", chosen=chosen)
+    edit = url(cast, "campaign_edit", pk=cast.campaign.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = cast.client_for("bureau_admin").post(edit, data)
+    assert response.status_code == 302
+    assert evaluated_departments(cast.campaign) == sorted(chosen)
+
+
+def test_a_department_with_an_evaluation_cannot_leave_an_open_campaign(cast: Cast) -> None:
+    data = form_data(fiscal_year=2019, participation="chosen", chosen=[cast.department_a.pk])
+    edit = url(cast, "campaign_edit", pk=cast.campaign.pk)
+    response = cast.client_for("bureau_admin").post(edit, data)
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["participation"] == ["已创建自评的部门不能移出自评任务。"]
+    with scopes_disabled():
+        assert not cast.campaign.departments.exists()
+
+
 # Opening
 
 
