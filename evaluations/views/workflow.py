@@ -228,6 +228,7 @@ def evaluation_return(request: TenantRequest, department: str, pk: int) -> HttpR
         "form": form,
         "comments": comments,
         "step": STEPS["return"],
+        "returnable": evaluation.state == Evaluation.State.SUBMITTED,
     }
     return TemplateResponse(request, "evaluations/return.html", context, status=status)
 
