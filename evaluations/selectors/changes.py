@@ -191,7 +191,7 @@ def snapshot_changes(
         changes = _section_data_changes(
             (old or {}).get("data", {}),
             (new or {}).get("data", {}),
-            _fields_of(section, evaluation),
+            _fields_of(section or _kin(key, live), evaluation),
             _row_names(key, old_sections, new_sections),
         )
         if not changes:
@@ -210,6 +210,13 @@ def snapshot_changes(
             )
         )
     return found
+
+
+def _kin(key: str, live: Mapping[str, Section]) -> Section | None:
+    """For a section made per object that is gone (a deleted project's "project.7.funds"), one of
+    its family still there ("project.12.funds"), whose form has the same fields."""
+    family = f"{key.split('.', 1)[0]}.{key.rsplit('.', 1)[-1]}"
+    return next((s for s in live.values() if s.family == family and s.key != key), None)
 
 
 def _section_url(evaluation: Evaluation, section: Section) -> str:

@@ -286,6 +286,23 @@ def test_it_shows_a_project_added_as_new_sections(cast: Cast) -> None:
     assert ("项目支出名称", "会展经费") in {(c.label, c.new) for s in added for c in s.changes}
 
 
+def test_it_names_the_fields_of_a_deleted_project_by_a_remaining_one_s_form(cast: Cast) -> None:
+    gone = project_of(cast.evaluation_a, name="会展经费")
+    project_of(cast.evaluation_a, name="招商经费")
+    before = snapshot(cast)
+    with in_scope(cast):
+        gone.delete()
+
+    sections = changes_of(cast, before, snapshot(cast))
+
+    removed = [section for section in sections if section.kind == REMOVED]
+    assert removed and all("会展经费" in section.title for section in removed)
+    assert all(section.url is None for section in removed)
+    assert ("项目支出名称", "会展经费", "") in {
+        (c.label, c.old, c.new) for s in removed for c in s.changes
+    }
+
+
 # --- the page ------------------------------------------------------------------------------------
 
 
