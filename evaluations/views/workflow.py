@@ -132,14 +132,13 @@ class CommentForm(forms.Form):
     def __init__(self, *args: Any, targets: list[CommentTarget], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.targets = {target.key: target for target in targets}
-        blank = [("", _("（整个栏目）"))]
         self._choice("section").choices = [("", _("（请选择）"))] + [
             (t.key, t.title) for t in targets
         ]
-        self._choice("row").choices = blank + [
+        self._choice("row").choices = [("", _("（不指定行）"))] + [
             (t.title, [(f"{t.key}|{i}", label) for i, label in t.rows]) for t in targets if t.rows
         ]
-        self._choice("field").choices = blank + [
+        self._choice("field").choices = [("", _("（不指定字段）"))] + [
             (t.title, [(f"{t.key}|{n}", label) for n, label in t.fields])
             for t in targets
             if t.fields
