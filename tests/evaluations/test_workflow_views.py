@@ -261,3 +261,12 @@ def test_the_comment_at_a_figure_of_the_funds_table(demo: Evaluation) -> None:  
     submit(demo)
     html = page(reviewer, demo, "funds")
     assert "上次退回意见" in html and "年初预算与预算批复不一致" in html
+    # … and may write new comments on any line.
+    assert url(demo, "evaluation_return") + "?section=funds.figures&amp;row=2" in html
+
+
+def test_only_a_reviewer_of_a_submitted_evaluation_gets_write_links(cast: Cast) -> None:
+    assert "写意见" not in page(cast.client_for("reviewer"), cast.evaluation_a, "basic")
+    evaluation = put_in(cast.evaluation_a, Evaluation.State.SUBMITTED)
+    assert "写意见" not in page(cast.client_for("head_a"), evaluation, "basic")
+    assert "写意见" in page(cast.client_for("reviewer"), evaluation, "basic")
