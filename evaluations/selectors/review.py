@@ -49,6 +49,7 @@ class DashboardRow:
     errors: int
     warnings: int
     flags: int
+    summarized: bool  # False until the first summary: its counts are not known yet
 
     @property
     def state_label(self) -> str:
@@ -77,9 +78,9 @@ SORT_KEYS: dict[str, Callable[[DashboardRow], Any]] = {
     "claimed": lambda row: row.claimed,
     "verified": lambda row: row.verified,
     "grade": lambda row: row.grade or None,
-    "errors": lambda row: row.errors,
-    "warnings": lambda row: row.warnings,
-    "flags": lambda row: row.flags,
+    "errors": lambda row: row.errors if row.summarized else None,
+    "warnings": lambda row: row.warnings if row.summarized else None,
+    "flags": lambda row: row.flags if row.summarized else None,
     "departure": lambda row: row.departure,
 }
 DEFAULT_SORT = "department"
@@ -218,6 +219,7 @@ def campaign_rows(*, campaign: Campaign) -> list[DashboardRow]:
             "error_count",
             "warning_count",
             "flag_count",
+            "summarized_at",
         )
     )
     return [
@@ -236,6 +238,7 @@ def campaign_rows(*, campaign: Campaign) -> list[DashboardRow]:
             errors=errors,
             warnings=warnings,
             flags=flags,
+            summarized=summarized_at is not None,
         )
         for (
             pk,
@@ -251,6 +254,7 @@ def campaign_rows(*, campaign: Campaign) -> list[DashboardRow]:
             errors,
             warnings,
             flags,
+            summarized_at,
         ) in found
     ]
 

@@ -54,7 +54,7 @@ def campaign_dashboard_view(
             "columns": _columns(dashboard.query),
             "page": page,
             "pages": _page_links(dashboard.query, page),
-            "states": campaign_states(),
+            "states": [(value, str(label)) for value, label in Evaluation.State.choices],
             "data": dashboard.charts,
             "export_query": urlencode({**dashboard.query.params(), "format": "xlsx"}),
             **_chart_tables(dashboard),
@@ -100,37 +100,34 @@ def _page_links(query: DashboardQuery, page: Page[DashboardRow]) -> dict[str, st
     return links
 
 
-def campaign_states() -> list[tuple[str, str]]:
-    return [(value, str(label)) for value, label in Evaluation.State.choices]
-
-
-# The table's columns: the ?sort= name and the heading.
+# The table's columns: the ?sort= name, the heading, and whether it holds numbers.
 COLUMNS = (
-    ("department", gettext_lazy("预算部门")),
-    ("state", gettext_lazy("状态")),
-    ("submitted_at", gettext_lazy("提交时间")),
-    ("late", gettext_lazy("逾期")),
-    ("computed", gettext_lazy("计算得分")),
-    ("claimed", gettext_lazy("自评得分")),
-    ("verified", gettext_lazy("核查得分")),
-    ("departure", gettext_lazy("自评−计算")),
-    ("grade", gettext_lazy("等级")),
-    ("errors", gettext_lazy("错误")),
-    ("warnings", gettext_lazy("未说明的警告")),
-    ("flags", gettext_lazy("评分提示")),
+    ("department", gettext_lazy("预算部门"), False),
+    ("state", gettext_lazy("状态"), False),
+    ("submitted_at", gettext_lazy("提交时间"), False),
+    ("late", gettext_lazy("逾期"), False),
+    ("computed", gettext_lazy("计算得分"), True),
+    ("claimed", gettext_lazy("自评得分"), True),
+    ("verified", gettext_lazy("核查得分"), True),
+    ("departure", gettext_lazy("自评−计算"), True),
+    ("grade", gettext_lazy("等级"), False),
+    ("errors", gettext_lazy("错误"), True),
+    ("warnings", gettext_lazy("未说明的警告"), True),
+    ("flags", gettext_lazy("评分提示"), True),
 )
 
 
 def _columns(query: DashboardQuery) -> list[dict[str, Any]]:
     """Each heading with the link that sorts by it (the other way round if it sorts already)."""
     found = []
-    for name, heading in COLUMNS:
+    for name, heading, numeric in COLUMNS:
         current = query.sort == name
         descending = not query.descending if current else False
         found.append(
             {
                 "name": name,
                 "heading": heading,
+                "numeric": numeric,
                 "query": urlencode(query.params(sort=name, descending=descending)),
                 "sort": ("descending" if query.descending else "ascending") if current else "",
             }
@@ -142,7 +139,7 @@ def _workbook_response(dashboard: Dashboard) -> FileResponse:
     workbook = openpyxl.Workbook()
     sheet = workbook.worksheets[0]
     sheet.title = _("审核工作台")
-    sheet.append([str(heading) for _name, heading in COLUMNS])
+    sheet.append([str(heading) for _name, heading, _numeric in COLUMNS])
     for row in dashboard.rows:
         sheet.append([_as_cell(value) for value in _line(row)])
     sheet.freeze_panes = "B2"
@@ -179,9 +176,7 @@ def _line(row: DashboardRow) -> list[Any]:
         row.verified,
         row.departure,
         row.grade,
-        row.errors,
-        row.warnings,
-        row.flags,
+        *((row.errors, row.warnings, row.flags) if row.summarized else (None, None, None)),
     ]
 
 

@@ -146,6 +146,7 @@ def test_it_exports_the_filtered_table_as_a_workbook(cast: Cast) -> None:
         claimed_score=Decimal("90"),
         grade="良",
         error_count=2,
+        summarized_at=timezone.now(),
     )
     response = cast.client_for("reviewer").get(dashboard_url(cast, q="文化", format="xlsx"))
     assert response.status_code == 200
@@ -323,3 +324,10 @@ def test_the_table_is_shown_a_page_at_a_time_keeping_the_order(
     second = page(cast, sort="-department", page="2")
     assert [row.department for row in second.context["page"]] == ["甲市商务局"]
     assert page(cast, page="x").context["page"].number == 1
+
+
+def test_an_evaluation_never_summarized_shows_no_counts(cast: Cast) -> None:
+    summarized(cast.evaluation_b, error_count=4, summarized_at=timezone.now())
+    response = page(cast, sort="-errors")
+    assert names(response) == ["甲市文化局", "甲市商务局"]  # unknown counts come last
+    assert response.content.decode().count("尚未检查") == 1
