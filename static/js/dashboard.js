@@ -17,7 +17,7 @@
   function progress(data) {
     return {
       tooltip: { trigger: "axis" },
-      legend: { top: 0 },
+      legend: { top: 0, type: "scroll" },
       grid: { left: 40, right: 16, top: 48, bottom: 32 },
       xAxis: { type: "category", data: data.days, boundaryGap: false },
       yAxis: { type: "value", minInterval: 1 },
@@ -66,7 +66,7 @@
     };
     return {
       tooltip: { trigger: "item", formatter: tooltip },
-      legend: { top: 0 },
+      legend: { top: 0, type: "scroll" },
       grid: { left: 48, right: 24, top: 40, bottom: 40 },
       xAxis: { type: "value", name: data.names.computed, nameLocation: "middle", nameGap: 26, min: 0, max: Math.ceil(top) },
       yAxis: { type: "value", name: data.names.claimed, nameLocation: "middle", nameGap: 34, min: 0, max: Math.ceil(top) },
