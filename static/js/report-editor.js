@@ -80,12 +80,25 @@
   }
 
   function tableHandlers(getQuill) {
+    // A new table goes on a line of its own, below the line the cursor is on (Quill would turn
+    // that line, words and all, into the table's first row).
+    function insertTable(quill, table) {
+      var range = quill.getSelection(true);
+      var found = quill.getLine(range.index);
+      var line = found[0];
+      if (line && line.length() > 1) {
+        var end = range.index + line.length() - 1 - found[1];
+        quill.insertText(end, "\n", "user");
+        quill.setSelection(end + 1, 0, "silent");
+      }
+      table.insertTable(3, 3);
+    }
     function run(action) {
       return function () {
         var quill = getQuill();
         var table = quill.getModule("table");
         if (!quill.getSelection()) { quill.focus(); }
-        table[action].apply(table, action === "insertTable" ? [3, 3] : []);
+        if (action === "insertTable") { insertTable(quill, table); } else { table[action](); }
       };
     }
     return {
@@ -108,10 +121,84 @@
     return delta;
   }
 
+  // Pasted HTML is read without inline styles: this site's Content-Security-Policy (style-src
+  // 'self') refuses them, and Chromium reports every one even in the detached document Quill
+  // parses a paste into. So style attributes become data-style and <style> blocks inert
+  // <template>s (whose text Word's list formats are still read from) before Quill parses them;
+  // what the styles meant that the report keeps — Word's list paragraphs, bold, italic — is
+  // rebuilt below from data-style.
+  function withoutInlineStyles(html) {
+    return html
+      .replace(/<style\b[^>]*>([\s\S]*?)<\/style>/gi, "<template>$1</template>")
+      .replace(/(<[a-z][^>]*?\s)style(\s*=)/gi, "$1data-style$2");
+  }
+
+  var WORD_LIST = /\bmso-list:[^;]*\bl(\d+)[^;]*\blevel(\d+)/i;
+  var WORD_LIST_MARKER = /\bmso-list:[^;]*ignore/i;
+
+  // Word writes a list as paragraphs styled "mso-list: l0 level1 lfo1", each starting with its
+  // number or bullet in a span styled "mso-list: Ignore"; the list's kind is in <style>.
+  function wordLists(doc) {
+    if (doc.documentElement.getAttribute("xmlns:w") !== "urn:schemas-microsoft-com:office:word") {
+      return;
+    }
+    var styled = Array.from(doc.querySelectorAll("[data-style*=mso-list]"));
+    styled.filter(function (node) { return WORD_LIST_MARKER.test(node.getAttribute("data-style")); })
+      .forEach(function (node) { node.remove(); });
+    var formats = doc.documentElement.innerHTML;
+    var items = styled.filter(function (node) { return node.isConnected && WORD_LIST.test(node.getAttribute("data-style")); });
+    while (items.length) {
+      var first = items.shift();
+      var match = first.getAttribute("data-style").match(WORD_LIST);
+      var group = [first];
+      while (items.length && items[0] === group[group.length - 1].nextElementSibling &&
+             items[0].getAttribute("data-style").match(WORD_LIST)[1] === match[1]) {
+        group.push(items.shift());
+      }
+      var format = new RegExp("@list l" + match[1] + ":level1\\s*\\{[^}]*mso-level-number-format:\\s*([\\w-]+)", "i")
+        .exec(formats);
+      var list = doc.createElement(format && format[1] === "bullet" ? "ul" : "ol");
+      group.forEach(function (paragraph) {
+        var item = doc.createElement("li");
+        var level = Number(paragraph.getAttribute("data-style").match(WORD_LIST)[2]);
+        if (level > 1) { item.className = "ql-indent-" + (level - 1); }
+        while (paragraph.firstChild) { item.appendChild(paragraph.firstChild); }
+        list.appendChild(item);
+      });
+      first.replaceWith(list);
+      group.slice(1).forEach(function (paragraph) { paragraph.remove(); });
+    }
+  }
+
+  // Bold and italic written as styles (WPS, Google Docs) become <strong> and <em>.
+  function styledEmphasis(doc) {
+    doc.querySelectorAll("[data-style]").forEach(function (node) {
+      var style = node.getAttribute("data-style");
+      [[/font-weight:\s*(bold|[6-9]00)/i, "strong"], [/font-style:\s*italic/i, "em"]].forEach(function (pair) {
+        if (!pair[0].test(style)) { return; }
+        var wrapper = doc.createElement(pair[1]);
+        while (node.firstChild) { wrapper.appendChild(node.firstChild); }
+        node.appendChild(wrapper);
+      });
+    });
+  }
+
+  function readPastesWithoutStyles(clipboard) {
+    var convertHTML = clipboard.convertHTML.bind(clipboard);
+    var normalizeHTML = clipboard.normalizeHTML.bind(clipboard);
+    clipboard.convertHTML = function (html) { return convertHTML(withoutInlineStyles(html)); };
+    clipboard.normalizeHTML = function (doc) {
+      wordLists(doc);
+      styledEmphasis(doc);
+      normalizeHTML(doc);
+    };
+  }
+
   function htmlOf(quill) {
     var hasTable = quill.root.querySelector("table") !== null;
     if (!hasTable && quill.getText().trim() === "") { return ""; }
-    return quill.getSemanticHTML().replace(/&nbsp;/g, " ");
+    // Quill always ends on an empty line; the chapter does not.
+    return quill.getSemanticHTML().replace(/&nbsp;/g, " ").replace(/(<p>(<br>)?<\/p>)+$/, "");
   }
 
   function enhance(textarea, labels) {
@@ -137,6 +224,7 @@
         toolbar: { container: bar, handlers: tableHandlers(function () { return quill; }) },
       },
     });
+    readPastesWithoutStyles(quill.clipboard);
     quill.clipboard.addMatcher(Node.ELEMENT_NODE, foldHeadings);
     quill.root.setAttribute("role", "textbox");
     quill.root.setAttribute("aria-multiline", "true");
