@@ -28,7 +28,6 @@ class CommentIndex:
 
     comments: list[ReviewComment] = field(default_factory=list)
     heading: Any = ""
-    return_transition: Transition | None = None
     # Form prefix ("funds-figures") → section key ("funds.figures"), to place a rendered field.
     prefixes: dict[str, str] = field(default_factory=dict)
     # The return page's address while this user may write comments, else "".
@@ -108,7 +107,6 @@ def review_comment_index(*, evaluation: Evaluation, roles: frozenset[Role]) -> C
     return CommentIndex(
         comments=comments,
         heading=heading,
-        return_transition=transition,
         prefixes={section.prefix: section.key for section in every_section(evaluation)},
         write_url=write_url,
     )

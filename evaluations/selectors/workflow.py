@@ -23,7 +23,7 @@ CONFIRMED = frozenset({"submit", "approve", "publish"})
 class PanelStep:
     step: Step
     url: str
-    # Why the button is disabled (the blockers are listed above it), or "".
+    # Shown disabled: what blocks it is listed above the buttons.
     blocked: bool = False
 
     @property
@@ -33,10 +33,6 @@ class PanelStep:
     @property
     def confirmed(self) -> bool:
         return self.step.name in CONFIRMED
-
-    @property
-    def asks_reason(self) -> bool:
-        return self.step.reason_required and self.step.name != "return"
 
 
 @dataclass
@@ -112,10 +108,6 @@ class WorkflowPanel:
             )
         except NoReverseMatch:  # the changes page is another screen's; absent, no link
             return ""
-
-    @property
-    def late(self) -> bool:
-        return bool(self.evaluation.submitted_late)
 
 
 def workflow_panel(*, evaluation: Evaluation, roles: frozenset[Role]) -> WorkflowPanel:
