@@ -11,10 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
-from docx import Document
 
 from evaluations.models import Evaluation, ReportSection
 from tests.conftest import Cast
+from tests.evaluations.docx import Docx, run
 from tests.evaluations.test_report import HTMX, save_url
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -23,33 +23,22 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 def seed_style_report() -> bytes:
     """A report as departments write it: a title, chapters 「一、」 (a Word heading style or a
     plain paragraph), 「（一）」 and 「1.」 inside, a list, a table, and one unknown chapter."""
-    document = Document()
-    document.add_heading("甲市商务局2019年度部门整体支出绩效自评报告", level=0)
-    document.add_heading("一、单位基本情况", level=1)
-    document.add_paragraph("（一）职能职责")
-    document.add_paragraph("1.主要职能")
-    document.add_paragraph("贯彻执行国家国内外贸易的发展战略、政策。")
-    paragraph = document.add_paragraph("我局")
-    paragraph.add_run("按时").bold = True
-    paragraph.add_run("完成年度任务。")
-    document.add_paragraph("二、自评工作开展情况")  # numbered like a heading, in the body style
-    document.add_paragraph("成立自评工作小组", style="List Bullet")
-    document.add_paragraph("逐项核对资金", style="List Bullet")
-    table = document.add_table(rows=2, cols=2)
-    for (row, column), text in {
-        (0, 0): "指标",
-        (0, 1): "完成值",
-        (1, 0): "预算执行率",
-        (1, 1): "97.73%",
-    }.items():
-        table.cell(row, column).text = text
-    document.add_paragraph("五、廉政建设情况")
-    document.add_paragraph("全年未发生违规违纪问题。")
-    document.add_heading("三、绩效自评情况", level=2)
-    document.add_paragraph("整体支出完成率 97.73%。")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    document = Docx()
+    document.heading("甲市商务局2019年度部门整体支出绩效自评报告", level=0)
+    document.heading("一、单位基本情况", level=1)
+    document.text("（一）职能职责")
+    document.text("1.主要职能")
+    document.text("贯彻执行国家国内外贸易的发展战略、政策。")
+    document.runs(run("我局"), run("按时", bold=True), run("完成年度任务。"))
+    document.text("二、自评工作开展情况")  # numbered like a heading, in the body style
+    document.bullet("成立自评工作小组")
+    document.bullet("逐项核对资金")
+    document.table([["指标", "完成值"], ["预算执行率", "97.73%"]])
+    document.text("五、廉政建设情况")
+    document.text("全年未发生违规违纪问题。")
+    document.heading("三、绩效自评情况", level=2)
+    document.text("整体支出完成率 97.73%。")
+    return document.bytes()
 
 
 def zip_bomb() -> bytes:
