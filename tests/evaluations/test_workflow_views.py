@@ -270,3 +270,19 @@ def test_only_a_reviewer_of_a_submitted_evaluation_gets_write_links(cast: Cast) 
     evaluation = put_in(cast.evaluation_a, Evaluation.State.SUBMITTED)
     assert "写意见" not in page(cast.client_for("head_a"), evaluation, "basic")
     assert "写意见" in page(cast.client_for("reviewer"), evaluation, "basic")
+
+
+def test_the_comment_at_a_self_score(demo: Evaluation) -> None:  # noqa: F811
+    submit(demo)
+    data = return_data(
+        "请核对自评得分",
+        section="scores.claimed",
+        field="scores.claimed|score__1_1_1",
+        text="自评得分偏高",
+    )
+    response = demo_client("zhanjiang-reviewer").post(url(demo, "evaluation_return"), data)
+    assert response.status_code == 302
+    html = page(demo_client("zhanjiang-filler"), demo, "scores")
+    field = re.search(r'<input[^>]*id="id_scores-claimed-score__1_1_1"[^>]*>', html)
+    assert field and 'aria-describedby="id_scores-claimed-score__1_1_1-review"' in field.group()
+    assert "自评得分偏高" in html[field.end() : field.end() + 300]
