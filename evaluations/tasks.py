@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.db import transaction
 from django.db.models import Count
 from django_scopes import scopes_disabled
 
@@ -50,6 +51,21 @@ def summarize_evaluation(evaluation_id: int) -> None:
         evaluation = evaluation_with_parts(pk=evaluation_id)
         if evaluation is not None:
             evaluation_summarize(evaluation=evaluation)
+
+
+def summarize_on_commit(evaluation_id: int) -> None:
+    """Send `summarize_evaluation` once the transaction commits, once per evaluation however many
+    of its sections the transaction saves (an Excel import saves a dozen in one)."""
+    # Django drops the callbacks of a savepoint rolled back, so what is pending is what will run.
+    pending = transaction.get_connection().run_on_commit
+    if any(getattr(func, "summarizes", None) == evaluation_id for _, func, _ in pending):
+        return
+
+    def send() -> None:
+        summarize_evaluation.delay(evaluation_id)
+
+    send.summarizes = evaluation_id  # type: ignore[attr-defined]
+    transaction.on_commit(send, robust=True)
 
 
 @shared_task(acks_late=True)

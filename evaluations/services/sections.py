@@ -21,7 +21,7 @@ from evaluations.models import Evaluation, SectionState
 from evaluations.selectors.conflicts import Difference, form_differences
 from evaluations.tables.base import RowGone
 from evaluations.tables.registry import Section
-from evaluations.tasks import summarize_evaluation
+from evaluations.tasks import summarize_on_commit
 
 
 class SectionConflict(Exception):
@@ -127,5 +127,5 @@ def section_save(
     state.version += 1
     state.updated_by_id = by.pk
     state.save(update_fields=["version", "updated_by", "updated_at"])
-    transaction.on_commit(lambda: summarize_evaluation.delay(evaluation.pk), robust=True)
+    summarize_on_commit(evaluation.pk)
     return state

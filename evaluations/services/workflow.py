@@ -30,7 +30,7 @@ from evaluations.selectors.evaluations import evaluation_values
 from evaluations.selectors.snapshots import canonical_sha256, evaluation_snapshot
 from evaluations.services.notifications import notify_transition
 from evaluations.tables.registry import scoped_sections, sections_for
-from evaluations.tasks import summarize_evaluation
+from evaluations.tasks import summarize_on_commit
 from evaluations.workflow import STEPS, Step, allowed_steps, locked
 
 COMMENT_MAX_LENGTH = 2000
@@ -147,7 +147,7 @@ def evaluation_transition(
             for comment in comments
         )
         notify_transition(transition=transition)
-        transaction.on_commit(lambda: summarize_evaluation.delay(evaluation.pk), robust=True)
+        summarize_on_commit(evaluation.pk)
     return transition
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import openpyxl
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from evaluations.models import Campaign, Evaluation, Transition
 from evaluations.selectors.evaluations import evaluation_with_parts
 from evaluations.services.summaries import evaluation_summary
 from evaluations.services.workflow import evaluation_transition
+from evaluations.tasks import summarize_on_commit
 from evaluations.views import review as review_views
 from tests.access import staffing
 from tests.conftest import Cast
@@ -331,3 +332,20 @@ def test_an_evaluation_never_summarized_shows_no_counts(cast: Cast) -> None:
     response = page(cast, sort="-errors")
     assert names(response) == ["甲市文化局", "甲市商务局"]  # unknown counts come last
     assert response.content.decode().count("尚未检查") == 1
+
+
+def test_a_transaction_sends_one_summary_per_evaluation(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        summarize_on_commit(cast.evaluation_a.pk)
+        summarize_on_commit(cast.evaluation_a.pk)  # a second section of the same import
+        summarize_on_commit(cast.evaluation_b.pk)
+        try:
+            with transaction.atomic():
+                summarize_on_commit(cast.other_evaluation.pk)
+                raise RuntimeError
+        except RuntimeError:
+            pass  # that savepoint rolled back: its callback is dropped, and may be asked again
+        summarize_on_commit(cast.other_evaluation.pk)
+    assert len(callbacks) == 3
