@@ -33,14 +33,17 @@ from evaluations.services.sections import Outcome, section_submit
 from evaluations.tables.narrative import is_html, markdown_html, report_headings, sanitise_html
 from evaluations.tables.registry import Section, section_for
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # as evidence: reports carry photos (which are left out)
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+# mammoth builds a tree of each XML part it reads: a report's document.xml is a few MB at most.
+MAX_XML_PART_BYTES = 20 * 1024 * 1024
 MAX_RATIO = 100  # uncompressed / compressed, for members large enough to matter
 RATIO_FLOOR = 1024 * 1024
 MAX_MEMBERS = 2000
 # The text a report can carry through the preview page and back: the page posts it again, and
 # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB by default).
 MAX_HTML_CHARS = 1_000_000
+MAX_PIECES = 500  # the parts the preview page carries (chapter-level headings, plus one)
 # A paragraph longer than this, or ending a sentence, is text that starts with a number, not a
 # heading (「1.贯彻执行国家……的规范性文件草案。」).
 MAX_HEADING_CHARS = 40
@@ -77,6 +80,14 @@ class Piece:
     heading: str  # as written in the document; "" for what comes before the first heading
     html: str  # sanitised; its sub-headings as h3/h4
     chapter: int | None  # the order of the chapter its heading matches, None if none
+
+
+@dataclass(frozen=True)
+class ReportDocument:
+    """What a .docx comes to: its pieces, and how many images it had (they are left out)."""
+
+    pieces: list[Piece]
+    images: int
 
 
 @dataclass(frozen=True)
@@ -152,6 +163,8 @@ def _check_sizes(members: list[zipfile.ZipInfo], *, name: str) -> None:
             member.compress_size, 1
         ):
             raise ReportImportRefused(bomb)
+        if member.filename.endswith((".xml", ".rels")) and member.file_size > MAX_XML_PART_BYTES:
+            raise ReportImportRefused(bomb)
 
 
 def _refuse_declarations(archive: zipfile.ZipFile, member: zipfile.ZipInfo, *, name: str) -> None:
@@ -170,18 +183,23 @@ def _refuse_declarations(archive: zipfile.ZipFile, member: zipfile.ZipInfo, *, n
 # --- The document's pieces ------------------------------------------------------------------------
 
 
-def docx_html(data: bytes) -> str:
-    """The document as HTML (headings, paragraphs, lists, tables, bold, italic); images left out."""
-    result = mammoth.convert_to_html(
-        io.BytesIO(data), style_map=STYLE_MAP, convert_image=lambda image: []
-    )
+def docx_html(data: bytes) -> tuple[str, int]:
+    """The document as HTML (headings, paragraphs, lists, tables, bold, italic), and the number
+    of images left out (a chapter holds no images; their bytes are never read)."""
+    images: list[object] = []
+
+    def leave_out(image: object) -> list[object]:
+        images.append(image)
+        return []
+
+    result = mammoth.convert_to_html(io.BytesIO(data), style_map=STYLE_MAP, convert_image=leave_out)
     html = str(result.value)
     if len(html) > MAX_HTML_CHARS:
         raise ReportImportRefused(
             _("文档正文过长（超过 %(limit)s 个字符），未导入；请分章节粘贴到编辑器中。")
             % {"limit": f"{MAX_HTML_CHARS:,}"}
         )
-    return html
+    return html, len(images)
 
 
 def heading_level(element: Element) -> int | None:
@@ -190,12 +208,13 @@ def heading_level(element: Element) -> int | None:
     The numbering decides where there is one (reports are numbered more reliably than styled);
     else a Word heading style does; a plain paragraph without numbering is text."""
     text = _text(element)
-    if not text or len(text) > MAX_HEADING_CHARS or text.endswith(SENTENCE_ENDS):
+    if not text:
         return None
-    for level, pattern in NUMBERED:
-        if pattern.match(text):
-            return level if element.tag in HEADING_TAGS or element.tag == "p" else None
-    return HEADING_TAGS.get(element.tag)
+    numbered = next((level for level, pattern in NUMBERED if pattern.match(text)), None)
+    if element.tag in HEADING_TAGS:
+        return numbered or HEADING_TAGS[element.tag]
+    plain_heading = len(text) <= MAX_HEADING_CHARS and not text.endswith(SENTENCE_ENDS)
+    return numbered if element.tag == "p" and plain_heading else None
 
 
 def document_pieces(html: str, headings: list[str]) -> list[Piece]:
@@ -278,11 +297,27 @@ def report_chapters(*, evaluation: Evaluation) -> list[Chapter]:
     ]
 
 
-def report_import_pieces(*, evaluation: Evaluation, upload: UploadedFile | None) -> list[Piece]:
+def report_import_document(
+    *, evaluation: Evaluation, upload: UploadedFile | None
+) -> ReportDocument:
     """The pieces of an uploaded report, matched to the evaluation's chapters; raise
     ReportImportRefused for a file that is not a safe .docx. Nothing is saved."""
-    data = checked_docx(upload)
-    return document_pieces(docx_html(data), report_headings(evaluation))
+    html, images = docx_html(checked_docx(upload))
+    pieces = document_pieces(html, report_headings(evaluation))
+    if len(pieces) > MAX_PIECES:
+        raise ReportImportRefused(
+            _("文档中有 %(count)d 个一级标题（如「一、」），多于 %(limit)d 个，未导入。")
+            % {"count": len(pieces) - 1, "limit": MAX_PIECES - 1}
+        )
+    return ReportDocument(pieces, images)
+
+
+def placed_html(piece: Piece, *, order: int) -> str:
+    """A piece as it goes into chapter `order`: under its own heading (as h3) unless that heading
+    is the chapter's, so that a heading placed elsewhere is not lost."""
+    if piece.heading and piece.chapter != order:
+        return f"<h3>{_escape(piece.heading)}</h3>{piece.html}"
+    return piece.html
 
 
 def chapter_text(*, current: str, pieces: Iterable[str], append: bool) -> str:

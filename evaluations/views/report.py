@@ -18,6 +18,7 @@ from departments.tenancy import TenantRequest, tenant_view
 from evaluations.models import Evaluation
 from evaluations.services.report_import import (
     LEAVE_OUT,
+    MAX_PIECES,
     Chapter,
     ImportConflict,
     ImportInvalid,
@@ -25,8 +26,9 @@ from evaluations.services.report_import import (
     ReportImportRefused,
     chapter_text,
     match_chapter,
+    placed_html,
     report_chapters,
-    report_import_pieces,
+    report_import_document,
     report_import_save,
 )
 from evaluations.tables.narrative import render_chapter, sanitise_html
@@ -34,7 +36,6 @@ from evaluations.tables.registry import tables_for
 from evaluations.views.common import evaluation_or_404
 from evaluations.workflow import ensure_fillable
 
-MAX_PIECES = 500
 REPLACE, APPEND = "replace", "append"
 
 
@@ -42,7 +43,14 @@ class PlacementForm(forms.Form):
     """Where each piece of the document goes and, per chapter, whether it replaces or follows what
     the chapter holds. The pieces travel in the page (sanitised again when read back)."""
 
-    def __init__(self, data: Any = None, *, pieces: list[Piece], chapters: list[Chapter]) -> None:
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        pieces: list[Piece],
+        chapters: list[Chapter],
+        images: int = 0,
+    ) -> None:
         super().__init__(data)
         targets = [
             ("", gettext_lazy("请选择")),
@@ -74,6 +82,9 @@ class PlacementForm(forms.Form):
                 initial=chapter.version, widget=forms.HiddenInput
             )
         self.fields["pieces"] = forms.IntegerField(initial=len(pieces), widget=forms.HiddenInput)
+        self.fields["images"] = forms.IntegerField(
+            initial=images, required=False, widget=forms.HiddenInput
+        )
         self.pieces = pieces
         self.chapters = chapters
 
@@ -91,7 +102,8 @@ class PlacementForm(forms.Form):
         for index in range(len(self.pieces)):
             target = str(self.value(f"piece-{index}-target") or "")
             if target.isdigit():
-                placed.setdefault(int(target), []).append(self.pieces[index].html)
+                order = int(target)
+                placed.setdefault(order, []).append(placed_html(self.pieces[index], order=order))
         return placed
 
     def texts(self) -> dict[int, str]:
@@ -136,11 +148,11 @@ def report_import(request: TenantRequest, department: str, pk: int) -> HttpRespo
     evaluation = evaluation_or_404(pk)
     ensure_fillable(evaluation, request.tenant.roles)
     try:
-        pieces = report_import_pieces(evaluation=evaluation, upload=request.FILES.get("file"))
+        document = report_import_document(evaluation=evaluation, upload=request.FILES.get("file"))
     except ReportImportRefused as refusal:
         return _refused(request, evaluation, str(refusal))
     chapters = report_chapters(evaluation=evaluation)
-    form = PlacementForm(pieces=pieces, chapters=chapters)
+    form = PlacementForm(pieces=document.pieces, chapters=chapters, images=document.images)
     return _preview(request, evaluation, form)
 
 
@@ -237,6 +249,7 @@ def _preview(
             "form": form,
             "rows": rows,
             "pieces": pieces,
+            "images": _count(form.value("images")),
             "unplaced": sum(
                 1 for index in range(len(form.pieces)) if not form.value(f"piece-{index}-target")
             ),
@@ -245,6 +258,13 @@ def _preview(
         },
         status=status,
     )
+
+
+def _count(value: Any) -> int:
+    try:
+        return max(int(value or 0), 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _refused(request: TenantRequest, evaluation: Evaluation, message: str) -> TemplateResponse:

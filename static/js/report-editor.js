@@ -201,19 +201,15 @@
     return quill.getSemanticHTML().replace(/&nbsp;/g, " ").replace(/(<p>(<br>)?<\/p>)+$/, "");
   }
 
-  function enhance(textarea, labels) {
-    if (textarea.dataset.reportEditorReady || textarea.disabled || textarea.closest("fieldset[disabled]")) {
-      return;
-    }
-    textarea.dataset.reportEditorReady = "true";
-    var holder = document.createElement("div");
-    holder.className = "report-editor";
-    var bar = toolbar(labels);
-    var area = document.createElement("div");
-    area.innerHTML = textarea.value; // HTML sanitised by the server when it was saved
-    holder.appendChild(bar);
-    holder.appendChild(area);
-    textarea.insertAdjacentElement("beforebegin", holder);
+  // Read-only (another role, a submitted evaluation): the text shown formatted, without a toolbar.
+  function show(area) {
+    var quill = new window.Quill(area, { theme: "snow", formats: FORMATS, readOnly: true,
+                                         modules: { table: true, toolbar: false } });
+    quill.root.setAttribute("aria-readonly", "true");
+    return quill;
+  }
+
+  function edit(area, bar, labels) {
     var quill;
     quill = new window.Quill(area, {
       theme: "snow",
@@ -224,20 +220,42 @@
         toolbar: { container: bar, handlers: tableHandlers(function () { return quill; }) },
       },
     });
-    readPastesWithoutStyles(quill.clipboard);
-    quill.clipboard.addMatcher(Node.ELEMENT_NODE, foldHeadings);
+    var picker = bar.querySelector(".ql-header .ql-picker-label");
+    if (picker) { picker.setAttribute("aria-label", labels.heading); picker.title = labels.heading; }
+    return quill;
+  }
+
+  function enhance(textarea, labels) {
+    if (textarea.dataset.reportEditorReady) { return; }
+    textarea.dataset.reportEditorReady = "true";
+    var readOnly = textarea.disabled || textarea.closest("fieldset[disabled]") !== null;
+    var holder = document.createElement("div");
+    holder.className = "report-editor" + (readOnly ? " read-only" : "");
+    var bar = toolbar(labels);
+    var area = document.createElement("div");
+    area.innerHTML = textarea.value; // HTML sanitised by the server when it was saved
+    if (!readOnly) { holder.appendChild(bar); }
+    holder.appendChild(area);
+    textarea.insertAdjacentElement("beforebegin", holder);
+    var quill = readOnly ? show(area) : edit(area, bar, labels);
     quill.root.setAttribute("role", "textbox");
     quill.root.setAttribute("aria-multiline", "true");
     var label = textarea.id ? document.querySelector('label[for="' + textarea.id + '"]') : null;
     if (label) {
       label.id = label.id || textarea.id + "-label";
       quill.root.setAttribute("aria-labelledby", label.id);
-      label.addEventListener("click", function () { quill.focus(); });
     }
+    textarea.hidden = true;
+    if (!readOnly) { follow(textarea, quill, label); }
+  }
+
+  function follow(textarea, quill, label) {
+    readPastesWithoutStyles(quill.clipboard);
+    quill.clipboard.addMatcher(Node.ELEMENT_NODE, foldHeadings);
+    if (label) { label.addEventListener("click", function () { quill.focus(); }); }
     if (textarea.getAttribute("aria-describedby")) {
       quill.root.setAttribute("aria-describedby", textarea.getAttribute("aria-describedby"));
     }
-    textarea.hidden = true;
 
     var timer = null;
     function write(announce) {

@@ -15,6 +15,7 @@ CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
 <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
 <Default Extension="xml" ContentType="application/xml"/>
+<Default Extension="png" ContentType="image/png"/>
 <Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>
 <Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>
 <Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/>
@@ -27,6 +28,7 @@ DOCUMENT_RELATIONSHIPS = """<?xml version="1.0" encoding="UTF-8" standalone="yes
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
 <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>
 <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/>
+<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image1.png"/>
 </Relationships>"""
 STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:styles xmlns:w="{W}">
@@ -41,6 +43,18 @@ NUMBERING = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/><w:lvlText w:val="•"/></w:lvl></w:abstractNum>
 <w:num w:numId="{BULLETS}"><w:abstractNumId w:val="0"/></w:num>
 </w:numbering>"""
+
+
+PICTURE = (
+    '<w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/'
+    'wordprocessingDrawing"><wp:docPr id="1" name="照片"/><a:graphic xmlns:a="http://schemas.'
+    'openxmlformats.org/drawingml/2006/main"><a:graphicData uri="http://schemas.openxmlformats.'
+    'org/drawingml/2006/picture"><pic:pic xmlns:pic="http://schemas.openxmlformats.org/'
+    'drawingml/2006/picture"><pic:blipFill><a:blip xmlns:r="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships" r:embed="rId3"/></pic:blipFill></pic:pic>'
+    "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
+)
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 def run(text: str, *, bold: bool = False) -> str:
@@ -73,6 +87,9 @@ class Docx:
     def bullet(self, text: str) -> None:
         self.body.append(paragraph(run(text), style="ListParagraph", bullet=True))
 
+    def picture(self) -> None:
+        self.body.append(paragraph(PICTURE))
+
     def table(self, rows: list[list[str]]) -> None:
         cells = "".join(
             "<w:tr>" + "".join(f"<w:tc>{paragraph(run(cell))}</w:tc>" for cell in row) + "</w:tr>"
@@ -93,4 +110,5 @@ class Docx:
             archive.writestr("word/document.xml", document)
             archive.writestr("word/styles.xml", STYLES)
             archive.writestr("word/numbering.xml", NUMBERING)
+            archive.writestr("word/media/image1.png", PNG)
         return buffer.getvalue()

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
 from evaluations.models import Evaluation, ReportSection
+from evaluations.services.report_import import match_chapter
 from tests.conftest import Cast
 from tests.evaluations.docx import Docx, run
 from tests.evaluations.test_report import HTMX, save_url
@@ -138,7 +139,9 @@ def test_confirming_fills_the_chapters_with_their_sub_headings_lists_and_tables(
     assert "<ul><li>成立自评工作小组</li><li>逐项核对资金</li></ul>" in saved[2]
     assert "<td><p>预算执行率</p></td><td><p>97.73%</p></td>" in saved[2]
     assert saved[3] == "<p>整体支出完成率 97.73%。</p>"
-    assert saved[4] == "<p>全年未发生违规违纪问题。</p>"
+    assert (
+        saved[4] == "<h3>五、廉政建设情况</h3><p>全年未发生违规违纪问题。</p>"
+    )  # its heading kept
     assert "自评报告" not in "".join(saved.values())  # the title was left out, as chosen
     page = client.get(response["Location"]).content.decode()
     assert "已从 Word 文档导入 4 章" in page
@@ -226,3 +229,35 @@ def test_the_import_form_is_offered_to_the_filler_of_an_editable_evaluation_only
     assert "导入 Word 文档" not in cast.client_for("filler_a").get(table).content.decode()
     response = upload(cast.client_for("filler_a"), cast, seed_style_report())
     assert response.status_code == 403
+
+
+HUNAN = [
+    "一、部门（单位）基本情况",
+    "二、一般公共预算支出情况",
+    "六、部门整体支出绩效情况",
+]
+
+
+def test_headings_match_chapters_exactly_then_without_numbering_then_by_containment() -> None:
+    assert match_chapter("二、一般公共预算支出情况", HUNAN) == 2
+    assert match_chapter("一 、部门(单位)基本情况", HUNAN) == 1  # spaces, half-width brackets
+    assert match_chapter("第二部分 一般公共预算支出情况", HUNAN) == 2  # other numbering
+    assert (
+        match_chapter("（六）2023年度部门整体支出绩效情况", HUNAN) == 3
+    )  # holds the chapter's words
+    assert match_chapter("七、存在的问题及原因分析", HUNAN) is None
+    assert match_chapter("", HUNAN) is None
+
+
+def test_a_word_heading_style_cuts_the_document_however_long_the_heading(cast: Cast) -> None:
+    document = Docx()
+    document.heading(
+        "二、自评工作开展情况：成立工作小组，逐项核对资金、指标和佐证材料并形成报告", level=1
+    )
+    document.text("按时报送。")
+    document.picture()
+    body = upload(cast.client_for("filler_a"), cast, document.bytes()).content.decode()
+    data = posted_plan(body)
+    assert data["pieces"] == "1"
+    assert data["piece-0-target"] == "2"
+    assert "文档中的 1 张图片不会导入" in body
