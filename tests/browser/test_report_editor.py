@@ -15,8 +15,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SIZES = [(1366, 900), (390, 844)]
 
 
-def report_page(browser: Any, live_server: Any, cast: Cast, size: tuple[int, int]) -> Any:
-    """The report page, logged in as the filler; every console message and page error kept."""
+def report_page(
+    browser: Any, live_server: Any, cast: Cast, size: tuple[int, int], user: str = "filler_a"
+) -> Any:
+    """The report page, logged in (as the filler); every console message and page error kept."""
     context = browser.new_context(viewport={"width": size[0], "height": size[1]})
     context.add_init_script(
         "document.addEventListener('securitypolicyviolation', e => console.log("
@@ -27,7 +29,7 @@ def report_page(browser: Any, live_server: Any, cast: Cast, size: tuple[int, int
     page.on("console", lambda message: page.console.append(message.text))
     page.on("pageerror", lambda error: page.console.append(str(error)))
     page.goto(f"{live_server.url}{reverse('login')}")
-    page.fill("#id_username", cast.users["filler_a"].username)
+    page.fill("#id_username", cast.users[user].username)
     page.fill("#id_password", PASSWORD)
     page.click("button.primary")
     page.wait_for_url(f"{live_server.url}/")
@@ -131,3 +133,22 @@ def test_pasting_from_word_keeps_paragraphs_lists_and_tables_and_drops_styles(
     assert not [line for line in page.console if "Content Security Policy" in line], "\n".join(
         page.console
     )
+
+
+def test_a_reviewer_reads_the_chapters_formatted_without_a_toolbar(
+    browser: Any, live_server: Any, cast: Cast
+) -> None:
+    with scope(jurisdiction=cast.bureau.pk, department=cast.department_a.pk):
+        ReportSection.objects.create(
+            evaluation=cast.evaluation_a,
+            order=1,
+            heading="一、单位基本情况",
+            text="<h3>（一）职能职责</h3><p>我局<strong>按时</strong>完成。</p>",
+        )
+    page = report_page(browser, live_server, cast, SIZES[1], user="reviewer")
+    chapter = page.locator("#report-01 .report-editor.read-only")
+    assert chapter.locator(".ql-editor h3").inner_text() == "（一）职能职责"
+    assert chapter.locator(".ql-editor strong").inner_text() == "按时"
+    assert chapter.locator(".ql-editor").get_attribute("contenteditable") == "false"
+    assert page.locator("#report-01 .ql-toolbar").count() == 0
+    assert not [line for line in page.console if "Content Security Policy" in line]
