@@ -62,6 +62,8 @@ def summarize_on_commit(evaluation_id: int) -> None:
         return
 
     def send() -> None:
+        # Run: no longer pending (a test's captured callbacks run before its transaction ends).
+        send.summarizes = None  # type: ignore[attr-defined]
         summarize_evaluation.delay(evaluation_id)
 
     send.summarizes = evaluation_id  # type: ignore[attr-defined]

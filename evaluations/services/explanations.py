@@ -8,6 +8,7 @@ from departments.roles import Role
 from departments.selectors import AnyUser
 from evaluations.checks.engine import Violation
 from evaluations.models import Evaluation, WarningExplanation
+from evaluations.tasks import summarize_on_commit
 from evaluations.workflow import ensure_fillable
 
 
@@ -30,6 +31,7 @@ def warning_explain(
         "section": warning.section,
         "target": warning.target,
     }
+    summarize_on_commit(evaluation.pk)  # the unexplained warnings counted for the dashboard
     text = text.strip()
     if not text:
         WarningExplanation.objects.filter(**identity).delete()

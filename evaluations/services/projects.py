@@ -4,6 +4,7 @@ from django.db import transaction
 
 from departments.roles import Role
 from evaluations.models import Evaluation, ProjectEvaluation
+from evaluations.tasks import summarize_on_commit
 from evaluations.workflow import ensure_fillable
 
 
@@ -18,6 +19,7 @@ def project_create(
 ) -> ProjectEvaluation:
     """Add a project (项目支出绩效自评) to an evaluation; its sections start at version 0."""
     ensure_fillable(evaluation, roles)
+    summarize_on_commit(evaluation.pk)  # a new project brings its own findings
     return ProjectEvaluation.objects.create(
         evaluation=evaluation,
         name=name,

@@ -349,3 +349,28 @@ def test_a_transaction_sends_one_summary_per_evaluation(
             pass  # that savepoint rolled back: its callback is dropped, and may be asked again
         summarize_on_commit(cast.other_evaluation.pk)
     assert len(callbacks) == 3
+
+
+def test_explaining_a_warning_refreshes_the_count_of_unexplained_ones(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    from tests.evaluations.test_explanations import STAFF_WARNING, explain, save_staffing
+
+    with django_capture_on_commit_callbacks(execute=True):
+        save_staffing(cast, "61", "63")  # more staff than authorized: a warning
+    before = fresh_summary(cast.evaluation_a)[1].warning_count
+    with django_capture_on_commit_callbacks(execute=True):
+        assert explain(cast, "临时借调人员", warning=STAFF_WARNING).status_code == 200
+    assert fresh_summary(cast.evaluation_a)[1].warning_count == before - 1
+
+
+def test_adding_a_project_refreshes_the_summary(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    kwargs = {"department": cast.department_a.slug, "pk": cast.evaluation_a.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = cast.client_for("filler_a").post(
+            reverse("department:project_add", kwargs=kwargs), {"name": "新项目"}
+        )
+    assert response.status_code == 302
+    assert fresh_summary(cast.evaluation_a)[1].summarized_at is not None
