@@ -44,10 +44,11 @@ MAX_MEMBERS = 2000
 # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB by default).
 MAX_HTML_CHARS = 1_000_000
 MAX_PIECES = 500  # the parts the preview page carries (chapter-level headings, plus one)
-# A paragraph longer than this, or ending a sentence, is text that starts with a number, not a
-# heading (「1.贯彻执行国家……的规范性文件草案。」).
+# A paragraph longer than this, or of more than one sentence, is text that starts with a number,
+# not a heading (「1.贯彻执行国家……的规范性文件草案。」); a heading may end with 「。」, as the
+# seeds' 「(一) 评价小组情况。」 do.
 MAX_HEADING_CHARS = 40
-SENTENCE_ENDS = ("。", "；", ";", "！", "？")
+SENTENCE_ENDS = ("。", "；", ";", "！", "？", "!", "?")
 
 DOCUMENT_PART = "word/document.xml"
 STYLE_MAP = "\n".join(
@@ -213,7 +214,10 @@ def heading_level(element: Element) -> int | None:
     numbered = next((level for level, pattern in NUMBERED if pattern.match(text)), None)
     if element.tag in HEADING_TAGS:
         return numbered or HEADING_TAGS[element.tag]
-    plain_heading = len(text) <= MAX_HEADING_CHARS and not text.endswith(SENTENCE_ENDS)
+    inner = text[:-1]
+    plain_heading = len(text) <= MAX_HEADING_CHARS and not any(
+        end in inner for end in SENTENCE_ENDS
+    )
     return numbered if element.tag == "p" and plain_heading else None
 
 

@@ -7,12 +7,19 @@ import re
 import zipfile
 from typing import Any
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
-from evaluations.models import Evaluation, ReportSection
+from evaluations.demo.figures.report_texts import (
+    JIANGMEN_2022,
+    YUEYANG_2023,
+    ZHANJIANG_2017,
+    ZHANJIANG_2019,
+)
+from evaluations.models import Evaluation, ReportSection, ReportTemplate
 from evaluations.services.report_import import match_chapter
 from tests.conftest import Cast
 from tests.evaluations.docx import Docx, run
@@ -261,3 +268,47 @@ def test_a_word_heading_style_cuts_the_document_however_long_the_heading(cast: C
     assert data["pieces"] == "1"
     assert data["piece-0-target"] == "2"
     assert "文档中的 1 张图片不会导入" in body
+
+
+def seed_as_word(chapters: tuple[tuple[str, str], ...], *, indent: str) -> bytes:
+    """A seed's report (the demo's text of it) as its department would have it in Word: each
+    heading and paragraph a plain paragraph, indented as the seed is; tables left out."""
+    document = Docx()
+    for heading, text in chapters:
+        document.text(indent + heading)
+        for block in text.split("\n\n"):
+            words = block.strip().lstrip("#").strip()
+            if words and not words.startswith("|"):
+                document.text(indent + words)
+    return document.bytes()
+
+
+@pytest.mark.parametrize(
+    ("report", "indent", "opening"),
+    [
+        (ZHANJIANG_2017, "", "<h3>（一）单位情况。</h3>"),
+        (
+            ZHANJIANG_2019,
+            "",
+            "<h3>(一) 单位机构设置、部门职能情况。</h3><h4>1. 机构设置和职能</h4>",
+        ),
+        (YUEYANG_2023, "\u3000\u3000", "<h3>（一）职能职责</h3>"),
+        (JIANGMEN_2022, "", "<p>"),
+    ],
+    ids=["湛江2017", "湛江2019", "岳阳2023", "江门2022"],
+)
+def test_a_seed_report_in_word_goes_into_its_chapters_in_order(
+    cast: Cast, report: tuple[tuple[str, str], ...], indent: str, opening: str
+) -> None:
+    cast.campaign.report_template = ReportTemplate.objects.create(
+        name="种子报告", headings=[heading for heading, _ in report]
+    )
+    cast.campaign.save()
+    client = cast.client_for("filler_a")
+    data = posted_plan(upload(client, cast, seed_as_word(report, indent=indent)).content.decode())
+    targets = [data[f"piece-{index}-target"] for index in range(int(data["pieces"]))]
+    assert targets == [str(order) for order in range(1, len(report) + 1)]
+    assert client.post(urls(cast)[1], {**data, "confirm": "1"}).status_code == 302
+    saved = chapters(cast)
+    assert sorted(saved) == list(range(1, len(report) + 1))
+    assert saved[1].startswith(opening)
