@@ -1,6 +1,8 @@
 """The review story on the demo data, through the screens: the head submits 湛江市商务局 2019, the
 reviewer returns it with a comment on one figure, the filler finds the comment at that figure and
-corrects it, the head submits again, the reviewer enters verified scores, approves and publishes."""
+corrects it, the head submits again, the reviewer sees what changed, enters verified scores,
+approves and publishes; the history shows every step with old and new values, the inbox and the
+dashboard follow; two reviewers approving at once: one wins, the other is told."""
 
 import io
 from typing import Any
@@ -30,6 +32,19 @@ def log_in(browser: Any, live_server: Any, username: str) -> Any:
     return page
 
 
+def unread(page: Any) -> int:
+    """The unread count the header shows (0 when it shows none)."""
+    page.reload()
+    badge = page.locator("header .badge")
+    return int(badge.inner_text()) if badge.count() else 0
+
+
+def dashboard_count(page: Any, url: str, state: str) -> int:
+    page.goto(url)
+    card = page.locator(f".state-card-{state} .count-value")
+    return int(card.inner_text())
+
+
 def take(page: Any, step: str) -> None:
     """Open a step's <details> in the workflow panel and confirm it."""
     panel = page.locator("#workflow")
@@ -55,12 +70,23 @@ def test_the_review_story(browser: Any, live_server: Any) -> None:
         "department:evaluation_table", kwargs={**kwargs, "table": "scores"}
     )
 
+    with scopes_disabled():
+        campaign = evaluation.campaign
+    dashboard = live_server.url + reverse(
+        "bureau:campaign", kwargs={"jurisdiction": "zhanjiang", "pk": campaign.pk}
+    )
+    reviewer = log_in(browser, live_server, "zhanjiang-reviewer")
+    submitted_before = dashboard_count(reviewer, dashboard, "submitted")
+    reviewer_unread = unread(reviewer)
+
     head = log_in(browser, live_server, "zhanjiang-department-head")
     head.goto(overview)
     take(head, "提交")
     assert "已提交" in head.locator("#workflow h2").inner_text()
+    # The reviewer is told (inbox) and the dashboard counts the submission.
+    assert unread(reviewer) == reviewer_unread + 1
+    assert dashboard_count(reviewer, dashboard, "submitted") == submitted_before + 1
 
-    reviewer = log_in(browser, live_server, "zhanjiang-reviewer")
     reviewer.goto(funds)
     # 写意见 beside the line: the return page opens with the section and the line chosen.
     reviewer.locator("#funds-figures-table tbody tr").nth(2).get_by_role(
@@ -75,6 +101,9 @@ def test_the_review_story(browser: Any, live_server: Any) -> None:
     reviewer.locator(".messages").get_by_text("已退回修改").wait_for()
 
     page = log_in(browser, live_server, "zhanjiang-filler")
+    assert unread(page) >= 1  # 退回修改 in the filler's inbox
+    page.goto(live_server.url + "/inbox/")
+    assert "被退回修改" in page.locator("main").inner_text()
     page.goto(funds)
     figure = page.locator(FIGURE)
     note = page.locator(f"#{figure.get_attribute('aria-describedby')}")
@@ -90,12 +119,25 @@ def test_the_review_story(browser: Any, live_server: Any) -> None:
 
     reviewer.goto(funds)
     assert "上次退回意见" in reviewer.locator(f"{FIGURE} + .review-note").inner_text()
+    # What changed since the first submission: the corrected figure, old and new.
+    reviewer.goto(overview)
+    reviewer.get_by_role("link", name="修改对比", exact=True).first.click()
+    reviewer.wait_for_url("**/changes/")
+    changes = reviewer.locator("body").inner_text()
+    assert "1351.20" in changes and "1351.21" in changes
     reviewer.goto(scores)
     reviewer.fill("#id_scores-verified-score__1_1_1", "4")
     reviewer.keyboard.press("Tab")
     reviewer.wait_for_selector("#scores-verified-status:has-text('已自动保存')")
+    # Two reviewers approve at once: the first wins, the second is told who did it.
+    second = log_in(browser, live_server, "zhanjiang-reviewer")
+    second.goto(overview)
     reviewer.goto(overview)
+    second.locator("#workflow summary", has_text="审核通过").click()
     take(reviewer, "审核通过")
+    second.get_by_role("button", name="确定审核通过").click()
+    told = second.locator(".messages").inner_text()
+    assert "黄海燕" in told and "审核通过" in told
     take(reviewer, "公开")
     assert "已公开" in reviewer.locator("#workflow h2").inner_text()
 
@@ -106,3 +148,13 @@ def test_the_review_story(browser: Any, live_server: Any) -> None:
         assert steps == [("submit",), ("return",), ("submit",), ("approve",), ("publish",)]
         comment = ReviewComment.objects.get(evaluation=evaluation)
     assert (comment.section, comment.row, comment.field) == ("funds.figures", 2, "budget_initial")
+
+    # The history tab: every step, and the corrected figure with its old and new values.
+    reviewer.goto(overview)
+    reviewer.get_by_role("link", name="历史", exact=True).first.click()
+    reviewer.wait_for_url("**/history/")
+    history = reviewer.locator("body").inner_text()
+    for step in ("提交", "退回修改", "审核通过", "公开"):
+        assert step in history
+    assert "1351.21" in history and "1351.20" in history
+    assert "陈晓梅" in history and "林国栋" in history
