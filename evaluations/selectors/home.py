@@ -24,6 +24,9 @@ from evaluations.selectors.review import OPEN_STATES, SUBMITTED_OR_LATER
 from evaluations.tables.registry import sections_for
 
 State = Evaluation.State
+# The review queue on the home page lists the oldest this many; each campaign's dashboard
+# filtered by state lists them all.
+QUEUE_LIMIT = 20
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,8 @@ class OpenEvaluation:
 class CampaignProgress:
     campaign: Campaign
     total: int
-    done: int
+    done: int  # submitted or later
+    submitted: int  # awaiting review
 
     @property
     def percent(self) -> int:
@@ -73,7 +77,8 @@ class BureauHome:
 
     jurisdiction_slug: str
     jurisdiction_name: str
-    queue: list[Evaluation]
+    queue: list[Evaluation]  # the oldest QUEUE_LIMIT
+    queue_total: int
     campaigns: list[CampaignProgress]
 
 
@@ -174,14 +179,20 @@ def open_evaluations(*, departments: dict[int, int]) -> list[OpenEvaluation]:
 def bureau_home(*, jurisdiction_id: int, slug: str, name: str) -> BureauHome:
     """A bureau's review queue (submitted, oldest first) and its open campaigns' progress."""
     with scope(jurisdiction=jurisdiction_id, department=None):
+        waiting = Evaluation.objects.filter(state=State.SUBMITTED)
         queue = list(
-            Evaluation.objects.filter(state=State.SUBMITTED)
-            .select_related("campaign", "department")
-            .order_by("submitted_at", "pk")
+            waiting.select_related("campaign", "department").order_by("submitted_at", "pk")[
+                :QUEUE_LIMIT
+            ]
         )
+        queue_total = len(queue) if len(queue) < QUEUE_LIMIT else waiting.count()
         campaigns = Campaign.objects.filter(status=Campaign.Status.OPEN).annotate(
             total=Count("evaluations"),
             done=Count("evaluations", filter=Q(evaluations__state__in=SUBMITTED_OR_LATER)),
+            submitted=Count("evaluations", filter=Q(evaluations__state=State.SUBMITTED)),
         )
-        progress = [CampaignProgress(campaign=c, total=c.total, done=c.done) for c in campaigns]
-    return BureauHome(slug, name, queue, progress)
+        progress = [
+            CampaignProgress(campaign=c, total=c.total, done=c.done, submitted=c.submitted)
+            for c in campaigns
+        ]
+    return BureauHome(slug, name, queue, queue_total, progress)

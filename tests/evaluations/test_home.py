@@ -3,12 +3,14 @@
 import datetime
 from typing import Any
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from departments.roles import Role
 from evaluations.models import Campaign, Evaluation, SectionState, Transition
+from evaluations.selectors import home as home_selectors
 from tests.conftest import Cast
 from tests.factories import DepartmentMembershipFactory, JurisdictionMembershipFactory
 
@@ -127,3 +129,17 @@ def test_a_user_with_several_roles_sees_each_block(cast: Cast) -> None:
     # The workspaces' links stay.
     assert reverse("department:home", kwargs={"department": "jia-commerce"}) in html
     assert reverse("bureau:home", kwargs={"jurisdiction": "jia"}) in html
+
+
+def test_the_queue_lists_the_oldest_and_counts_them_all(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(home_selectors, "QUEUE_LIMIT", 1)
+    now = timezone.now()
+    update(cast.evaluation_a, state=State.SUBMITTED, submitted_at=now)
+    update(cast.evaluation_b, state=State.SUBMITTED, submitted_at=now - datetime.timedelta(days=1))
+    response = home(cast, "reviewer")
+    (bureau,) = response.context["home"].bureaus
+    assert [e.pk for e in bureau.queue] == [cast.evaluation_b.pk]
+    assert bureau.queue_total == 2 and bureau.campaigns[0].submitted == 2
+    assert "待审核（2）" in response.content.decode()
