@@ -40,10 +40,13 @@ MAX_XML_PART_BYTES = 20 * 1024 * 1024
 MAX_RATIO = 100  # uncompressed / compressed, for members large enough to matter
 RATIO_FLOOR = 1024 * 1024
 MAX_MEMBERS = 2000
-# The text a report can carry through the preview page and back: the page posts it again, and
-# Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB by default).
-MAX_HTML_CHARS = 1_000_000
-MAX_PIECES = 500  # the parts the preview page carries (chapter-level headings, plus one)
+# The text a report can carry through the preview page and back: the page posts it again (as
+# multipart, 3 bytes a Chinese character), and Django refuses fields over
+# DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB by default). A long report is some 50,000 characters.
+MAX_HTML_CHARS = 600_000
+# The parts the preview page carries (chapter-level headings, plus one), 3 fields each, under
+# DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000 by default) with the chapters' 2 each.
+MAX_PIECES = 300
 # A paragraph longer than this, or of more than one sentence, is text that starts with a number,
 # not a heading (「1.贯彻执行国家……的规范性文件草案。」); a heading may end with 「。」, as the
 # seeds' 「(一) 评价小组情况。」 do.

@@ -3,6 +3,7 @@ chapters; what matches no chapter waits for the officer; a file that is not a .d
 bomb, is refused; nothing is saved until the officer confirms, and then all chapters or none."""
 
 import io
+import random
 import re
 import zipfile
 from typing import Any
@@ -312,3 +313,33 @@ def test_a_seed_report_in_word_goes_into_its_chapters_in_order(
     saved = chapters(cast)
     assert sorted(saved) == list(range(1, len(report) + 1))
     assert saved[1].startswith(opening)
+
+
+def prose(length: int) -> str:
+    """Text that compresses as prose does (repeating one character would look like a zip bomb)."""
+    chosen = random.Random(length)  # noqa: S311 -- test text, not a secret
+    return "".join(chr(chosen.randrange(0x4E00, 0x9FA5)) for _ in range(length))
+
+
+def test_the_longest_report_accepted_passes_through_the_preview_and_back(cast: Cast) -> None:
+    document = Docx()
+    document.heading("一、单位基本情况", level=1)
+    for _ in range(110):
+        document.text(prose(5_000))  # 550,000 characters in all, just under the limit
+    client = cast.client_for("filler_a")
+    response = upload(client, cast, document.bytes())
+    assert response.status_code == 200
+    data = posted_plan(response.content.decode())
+    assert client.post(urls(cast)[1], {**data, "confirm": "1"}).status_code == 302
+    assert len(chapters(cast)[1]) > 550_000
+
+
+def test_a_longer_report_is_refused_with_the_reason(cast: Cast) -> None:
+    document = Docx()
+    document.heading("一、单位基本情况", level=1)
+    for _ in range(130):
+        document.text(prose(5_000))
+    response = upload(cast.client_for("filler_a"), cast, document.bytes())
+    assert response.status_code == 400
+    assert "文档正文过长（超过 600,000 个字符），未导入" in response.content.decode()
+    assert chapters(cast) == {}
