@@ -40,10 +40,10 @@ MAX_XML_PART_BYTES = 20 * 1024 * 1024
 MAX_RATIO = 100  # uncompressed / compressed, for members large enough to matter
 RATIO_FLOOR = 1024 * 1024
 MAX_MEMBERS = 2000
-# The text a report can carry through the preview page and back: the page posts it again (as
-# multipart, 3 bytes a Chinese character), and Django refuses fields over
-# DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB by default). A long report is some 50,000 characters.
-MAX_HTML_CHARS = 600_000
+# The text a report can carry: the preview page posts it back, and the editor's autosave posts a
+# chapter URL-encoded (9 bytes a Chinese character), both under DATA_UPLOAD_MAX_MEMORY_SIZE
+# (2.5 MB by default). A long report is some 50,000 characters.
+MAX_HTML_CHARS = 250_000
 # The parts the preview page carries (chapter-level headings, plus one), 3 fields each, under
 # DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000 by default) with the chapters' 2 each.
 MAX_PIECES = 300
