@@ -108,13 +108,6 @@ def section_save(
 
     A row the form names that someone deleted meanwhile is a conflict too.
     """
-    # Touch the evaluation in its editable states first: this row lock orders the save against a
-    # submission (which changes the state in one UPDATE), and moves the page's 更新时间.
-    touched = Evaluation.objects.filter(pk=evaluation.pk, state__in=section.editable_states).update(
-        updated_at=timezone.now()
-    )
-    if not touched:
-        raise SectionNotEditable
     state = section_version(evaluation=evaluation, key=section.key)
     state = SectionState.objects.select_for_update().get(pk=state.pk)
     if state.version != based_on:
@@ -127,5 +120,22 @@ def section_save(
     state.version += 1
     state.updated_by_id = by.pk
     state.save(update_fields=["version", "updated_by", "updated_at"])
+    _touch(evaluation, section)
     summarize_on_commit(evaluation.pk)
     return state
+
+
+def _touch(evaluation: Evaluation, section: Section) -> None:
+    """Move the evaluation's 更新时间, if it is still in a state the section may be changed in.
+
+    Last in the save, so saves of different sections run side by side until here; then this
+    row lock orders the save against a submission (which moves the state in one UPDATE): a save
+    that comes after it finds no row to touch and rolls back, one before it is in the snapshot.
+    The base manager: the scoped one would filter through a subquery PostgreSQL does not re-check
+    after waiting for the lock.
+    """
+    touched = Evaluation._base_manager.filter(
+        pk=evaluation.pk, state__in=section.editable_states
+    ).update(updated_at=timezone.now())
+    if not touched:
+        raise SectionNotEditable
