@@ -69,6 +69,8 @@ class PlacementForm(forms.Form):
                 choices=targets,
                 initial=str(piece.chapter) if piece.chapter else "",
                 error_messages={"required": _("请选择放入哪一章，或选择「不导入」。")},
+                # Named by the piece's heading (the preview's <h4>), not only by 「放入哪一章」.
+                widget=forms.Select(attrs={"aria-describedby": f"id_piece-{index}-target-title"}),
             )
         for chapter in chapters:
             self.fields[f"chapter-{chapter.order}-mode"] = forms.ChoiceField(
