@@ -318,11 +318,19 @@ class FiguresForm(forms.ModelForm):
             if self.node.stated_differences():
                 # Figures typed in a published table (an import) that the computation disputes:
                 # the filler corrects them by taking the computed ones.
-                self.fields["accept_computed"] = forms.BooleanField(
-                    required=False,
-                    label=_("采用计算数"),
-                    help_text=_("删除与计算数不一致的上报数"),
-                )
+                self.fields.update(self.occasional_fields())
+
+    @staticmethod
+    def occasional_fields() -> dict[str, forms.Field]:
+        """Fields only some rows have (documented in the API schema with the others)."""
+        return {
+            "accept_computed": forms.BooleanField(
+                required=False,
+                initial=False,
+                label=_("采用计算数"),
+                help_text=_("删除与计算数不一致的上报数"),
+            )
+        }
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
