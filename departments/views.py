@@ -4,7 +4,6 @@ the members of a bureau or a department (added, given another role, removed)."""
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -19,7 +18,7 @@ from departments.models import (
     JurisdictionMembership,
 )
 from departments.roles import Role
-from departments.selectors import person_name, workspaces_for
+from departments.selectors import person_name
 from departments.services import (
     Membership,
     MembershipInvalid,
@@ -30,15 +29,6 @@ from departments.services import (
     membership_remove,
 )
 from departments.tenancy import TenantRequest, tenant_view
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """我的工作台: the departments and bureaus the user works in."""
-    return TemplateResponse(
-        request, "departments/home.html", {"my_workspaces": workspaces_for(user=request.user)}
-    )
-
 
 MEMBER_ROLES = (Role.DEPARTMENT_HEAD, Role.BUREAU_ADMIN)
 

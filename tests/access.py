@@ -100,7 +100,6 @@ DOORS = [
     door("GET",    "department:document_preview",              302, 200, 200, 200, 200, 404, 404),
     door("GET",    "department:members",                       302, 403, 200, 403, 200, 404, 404),
     door("GET",    "bureau:home",                              302, 404, 404, 200, 200, 404, 404),
-    door("GET",    "bureau:campaign",                          302, 404, 404, 200, 200, 404, 404),
     door("GET",    "bureau:departments",                       302, 404, 404, 200, 200, 404, 404),
     door("GET",    "bureau:members",                           302, 404, 404, 403, 200, 404, 404),
     door("GET",    "department-api:evaluations",               401, 200, 200, 200, 200, 404, 404),
