@@ -108,6 +108,25 @@ def test_it_records_a_saved_figure_with_who_where_old_and_new(cast: Cast) -> Non
     assert row.address == ADDRESS
 
 
+def test_a_save_through_the_api_carries_the_same_context(cast: Cast) -> None:
+    save_staffing_via_service(cast, 61)
+    url = reverse(
+        "department-api:section",
+        kwargs={
+            "department": cast.department_a.slug,
+            "pk": cast.evaluation_a.pk,
+            "key": "basic.staffing",
+        },
+    )
+    body = {"based_on": 1, "data": {"staff_authorized": 62, "staff_actual": 55}}
+    response = cast.client_for("filler_a").put(
+        url, data=body, content_type="application/json", REMOTE_ADDR=ADDRESS
+    )
+    assert response.status_code == 200, response.content
+    row = staff_change(history(cast))
+    assert (row.new, row.who_id, row.address) == ("62", cast.users["filler_a"].pk, ADDRESS)
+
+
 def test_a_save_outside_any_request_is_the_systems(cast: Cast) -> None:
     save_staffing_via_service(cast, 61)
     rows = history(cast)
