@@ -21,7 +21,7 @@ run: install
 	$(MANAGE) load_demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
-## The whole suite, after lint and the migrations check.
+## The whole suite, after lint (the migrations check is a test: tests/test_migrations.py).
 test: lint pytest
 
 ## In parallel, one worker per core (pytest-xdist); each worker has its own test database.
@@ -32,7 +32,6 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
-	$(MANAGE) makemigrations --check --dry-run
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -19,6 +19,7 @@ from django.test import Client, override_settings
 
 from departments.models import Department, Jurisdiction
 from departments.roles import Role
+from evaluations.demo.load import load_demo
 from evaluations.models import Campaign, Evaluation
 from tests.factories import (
     CampaignFactory,
@@ -153,3 +154,74 @@ def module_cast(cast_for_module: Cast, db: None) -> Cast:
 @pytest.fixture
 def user_factory() -> type[UserFactory]:
     return UserFactory
+
+
+@pytest.fixture(scope="module")
+def demo_for_module(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The demo data (`load_demo`), loaded once for the tests of a module that ask for it.
+
+    As `cast_for_module`: made in a transaction left open for the module and rolled back after it,
+    each test in a savepoint of it. The tests that ask for it run last in their module (see
+    `pytest_collection_modifyitems`), so the module's other tests never see the demo.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+            load_demo()
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo_data(demo_for_module: None, db: None) -> None:
+    """The demo data, for one test (its changes roll back with it)."""
+
+
+# Tests that take many seconds each (a subprocess, a browser, a race of many rounds, thousands of
+# generated examples): started first, so that no worker is still on one when the others are done.
+SLOW_FIRST = (
+    "tests/test_migrations.py",
+    "tests/browser/",
+    "tests/evaluations/test_shared_rows.py",
+    "tests/evaluations/test_input_bounds.py",
+    "tests/rubrics/test_any_input.py",
+    "tests/rubrics/test_bad_input.py",
+    "tests/publishing/test_command.py",
+    "tests/test_settings.py",
+    "tests/test_jobs.py",
+    "tests/test_heap.py",
+    "tests/test_catalogue.py",
+    "tests/evaluations/test_demo.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests on the demo's rendered documents first, then the slow modules, then the rest; in
+    each module, the tests on `demo_for_module` after the others.
+
+    xdist (`-n`, its default `load` mode) gives each worker a first batch of consecutive tests (a
+    quarter of its share) and then more as it goes, in this order: the documents' tests all go to
+    one worker, which renders the documents once (tests/publishing/conftest.py); a worker never
+    comes back to a module it has left, so a module fixture is made at most once per worker and
+    never seen by a test that did not ask for it.
+    """
+    first_seen: dict[Any, int] = {}
+    for index, item in enumerate(items):
+        first_seen.setdefault(item.path, index)
+
+    def order(item: pytest.Item) -> tuple[int, int, bool]:
+        fixtures = getattr(item, "fixturenames", ())
+        if "demo_documents" in fixtures:
+            rank = 0
+        elif item.nodeid.startswith(SLOW_FIRST):
+            rank = 1
+        else:
+            rank = 2
+        return rank, first_seen[item.path], "demo_for_module" in fixtures
+
+    items.sort(key=order)

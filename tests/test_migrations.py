@@ -1,4 +1,4 @@
-"""The migrations build the schema the models describe.
+"""The migrations build the schema the models describe, and no model change lacks its migration.
 
 The tests' databases are made from the models directly (`--no-migrations` in pyproject.toml: one
 `migrate` costs each xdist worker a quarter of a minute), so this test is what applies every
@@ -6,6 +6,7 @@ migration to PostgreSQL: into a database of its own, compared with the test data
 table, column by column, constraint by constraint and index by index.
 """
 
+import io
 import os
 import re
 import subprocess
@@ -18,7 +19,9 @@ from typing import Any
 import psycopg
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 
 from tests.test_jobs import current_database_url
 
@@ -97,3 +100,18 @@ def test_the_migrations_build_the_schema_the_models_describe(
     for part, expected in from_models.items():
         assert from_migrations[part] - expected == Counter(), f"{part} only the migrations make"
         assert expected - from_migrations[part] == Counter(), f"{part} only the models make"
+
+
+def test_no_model_change_lacks_its_migration(db: None) -> None:
+    """`makemigrations --check`, in this process (`make lint` ran it in a Django of its own).
+
+    The session runs with pytest-django's migrations switched off (`--no-migrations`); the setting
+    is put back for the command, so that it reads the migrations the project has.
+    """
+    output = io.StringIO()
+    with override_settings(MIGRATION_MODULES={}):
+        try:
+            call_command("makemigrations", check=True, dry_run=True, stdout=output)
+        except SystemExit:
+            pytest.fail(f"models changed without a migration:\n{output.getvalue()}")
+    assert "No changes detected" in output.getvalue()

@@ -1,4 +1,6 @@
-"""The demo's 湛江市商务局 2019 documents, rendered once per test module (rendering takes seconds)."""
+"""The demo's 湛江市商务局 2019 documents, rendered once per test session (rendering them takes
+most of a minute). The tests that read them run first (tests/conftest.py), one after another, so
+that xdist's first batch gives them all to one worker and only that worker renders them."""
 
 from typing import Any
 
@@ -30,7 +32,15 @@ def render_demo(slugs: list[str], *, draft: bool) -> dict[str, Rendered]:
             return {slug: render_document(data, slug) for slug in slugs}
 
 
-@pytest.fixture(scope="module")
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that read the documents are database tests (so that the test database is set up
+    even when only they run); tests/conftest.py runs them first, together."""
+    for item in items:
+        if "demo_documents" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.django_db)
+
+
+@pytest.fixture(scope="session")
 def demo_documents(django_db_setup: Any, django_db_blocker: Any) -> dict[str, Rendered]:
     """The report, scoring sheet, funds table and package of 湛江 2019, as published (without the
     draft watermark); the demo is loaded in a transaction that is rolled back at once."""

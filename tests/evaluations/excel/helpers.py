@@ -7,7 +7,6 @@ from typing import Any
 import openpyxl
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
@@ -79,8 +78,8 @@ def set_cell(data: bytes, place: tuple[str, str], value: Any, *, as_text: bool =
 
 
 def demo(department: str, year: int) -> tuple[Evaluation, Client]:
-    """A demo evaluation and a client logged in as its department's filler."""
-    call_command("load_demo")
+    """A demo evaluation and a client logged in as its department's filler (the test asks for the
+    `demo_data` fixture: the demo is loaded once per module, not once per test)."""
     with scopes_disabled():
         evaluation = Evaluation.objects.select_related("department", "campaign").get(
             department__name=department, campaign__fiscal_year=year

@@ -25,7 +25,7 @@ from tests.evaluations.excel.helpers import (
 from tests.factories import project_of
 
 
-def test_the_workbook_is_laid_out_like_the_official_tables(db: None) -> None:
+def test_the_workbook_is_laid_out_like_the_official_tables(demo_data: None) -> None:
     evaluation, client = demo("湛江市商务局", 2019)
     workbook = openpyxl.load_workbook(io.BytesIO(download(client, evaluation)))
     assert workbook.sheetnames == [

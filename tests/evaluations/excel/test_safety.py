@@ -152,7 +152,7 @@ def test_more_cells_than_the_tables_hold_are_refused_and_nothing_is_saved(
 
 @pytest.mark.parametrize(("department", "year"), [("湛江市商务局", 2019), ("岳阳市商务局", 2023)])
 def test_the_largest_demo_exports_pass_with_room_to_spare(
-    db: None, settings: Any, department: str, year: int
+    demo_data: None, settings: Any, department: str, year: int
 ) -> None:
     evaluation, client = demo(department, year)
     data = download(client, evaluation)
