@@ -282,7 +282,7 @@ def test_a_login_is_recorded_with_its_address(cast: Cast) -> None:
         REMOTE_ADDR=ADDRESS,
     )
     assert response.status_code == 302
-    login = UserLoginEvent._default_manager.get(pgh_obj_id=user.pk)
+    login: Any = UserLoginEvent._default_manager.get(pgh_obj_id=user.pk)
     assert login.pgh_context["remote_addr"] == ADDRESS
 
 
