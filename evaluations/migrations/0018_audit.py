@@ -13,6 +13,36 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+BASELINE = "baseline"
+
+
+def record_baseline(apps, schema_editor):
+    """A copy of every row that exists before its table is tracked, labelled 'baseline', so the
+    first change after this migration shows its old value (the history lists no baseline)."""
+    connection = schema_editor.connection
+    quote = connection.ops.quote_name
+    for event_model in apps.get_app_config("evaluations").get_models():
+        name = event_model.__name__
+        if not name.endswith("Event"):
+            continue
+        tracked = apps.get_model("evaluations", name[: -len("Event")])
+        own = {field.column for field in tracked._meta.concrete_fields}
+        columns = [
+            field.column
+            for field in event_model._meta.concrete_fields
+            if not field.name.startswith("pgh_") and field.column in own
+        ]
+        copied = ", ".join(quote(column) for column in columns)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {quote(event_model._meta.db_table)}"
+                f" ({copied}, pgh_created_at, pgh_label, pgh_obj_id)"
+                f" SELECT {copied}, NOW(), %s, {quote(tracked._meta.pk.column)}"
+                f" FROM {quote(tracked._meta.db_table)}",
+                [BASELINE],
+            )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -1394,4 +1424,5 @@ class Migration(migrations.Migration):
             model_name='workcompletionevent',
             trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='9d670a186cbbf08a59da315074a1691f5eb97450', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_1564e', table='evaluations_workcompletionevent', when='BEFORE')),
         ),
+        migrations.RunPython(record_baseline, migrations.RunPython.noop),
     ]

@@ -28,6 +28,9 @@ from evaluations.models.funds import COLUMN_LABELS
 from evaluations.workflow import STEPS
 
 INSERT, UPDATE, DELETE, TRANSITION = "insert", "update", "delete", "transition"
+# The copy of a row that existed before its table was tracked (migration 0018_audit): the old
+# values of its first change, not a change itself.
+BASELINE = "baseline"
 KINDS = {
     INSERT: gettext_lazy("新增"),
     UPDATE: gettext_lazy("修改"),
@@ -191,6 +194,9 @@ def _changes(
             before = None
             continue
         cells = dict(_cells(model, fields, event))
+        if event.pgh_label == BASELINE:
+            before = cells
+            continue
         if before is None:
             # A new row: its filled cells, but not its name (the 行 column shows it) nor its
             # place in the list.

@@ -1,10 +1,13 @@
 """历史: the audit trail's triggers record each change with who, where, old and new value; the tab
 lists, filters and exports them; the event tables cannot be changed."""
 
+import importlib
 import io
 from typing import Any
 
+import pgtrigger
 import pytest
+from django.apps import apps
 from django.db import DatabaseError, connection, transaction
 from django.http import QueryDict
 from django.urls import reverse
@@ -146,6 +149,22 @@ def test_an_unchanged_save_records_nothing(cast: Cast) -> None:
     before = len(history(cast))
     save_staffing_via_service(cast, 61)
     assert len(history(cast)) == before
+
+
+def test_a_row_older_than_the_audit_shows_its_old_value_at_its_first_change(cast: Cast) -> None:
+    # A row written before the audit existed: no event of its insert.
+    with in_scope(cast), pgtrigger.ignore("evaluations.Staffing:audit_insert"):
+        Staffing.objects.create(evaluation=cast.evaluation_a, staff_authorized=61, staff_actual=55)
+    assert not history(cast, section="staffing")
+    # Migration 0018 copies such rows as they are when it runs.
+    with connection.schema_editor() as editor:
+        importlib.import_module("evaluations.migrations.0018_audit").record_baseline(apps, editor)
+    assert not history(cast, section="staffing")
+    save_staffing_via_page(cast, 62, based_on=0)
+    rows = history(cast, section="staffing")
+    assert [(row.kind, row.field, row.old, row.new) for row in rows] == [
+        ("update", "编制数", "61", "62")
+    ]
 
 
 def test_a_transition_appears_with_its_label_states_and_reason(cast: Cast) -> None:
