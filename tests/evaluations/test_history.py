@@ -221,6 +221,16 @@ def test_the_tab_lists_the_change_for_a_reviewer(cast: Cast) -> None:
     assert person_name(cast.users["filler_a"]) in text and ADDRESS in text
 
 
+def test_the_evaluation_page_links_to_the_tab(cast: Cast) -> None:
+    page = cast.client_for("filler_a").get(
+        reverse(
+            "department:evaluation",
+            kwargs={"department": cast.department_a.slug, "pk": cast.evaluation_a.pk},
+        )
+    )
+    assert f'href="{history_url(cast)}"' in page.content.decode()
+
+
 def test_a_bad_filter_shows_its_message_not_an_error(cast: Cast) -> None:
     page = cast.client_for("filler_a").get(history_url(cast), {"since": "昨天", "who": "x"})
     assert page.status_code == 200
