@@ -1,16 +1,18 @@
 """Properties that hold for any inputs and claims, on every rubric of the library."""
 
 import datetime as dt
+import re
 from decimal import Decimal as D
 from typing import Any
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from rubrics.engine.metrics import INPUTS
 from rubrics.engine.rules import BandsRule, BonusPenaltyRule
 from rubrics.engine.scoring import score
-from rubrics.engine.targets import parse_quantity
+from rubrics.engine.targets import parse_quantity, read
 from rubrics.library_files import library
 
 RUBRICS = sorted(library())
@@ -132,6 +134,17 @@ def test_bonus_and_penalty_never_exceed_their_caps(commendations: Any, findings:
     st.sampled_from(["", "万元", "个", "%"]),
 )
 def test_written_numbers_read_back(number: D, template: str, unit: str) -> None:
+    # A bare 「2022.11」 is a month in these tables (a deadline), not two thousand and odd.
+    assume(unit or not MONTH.match(f"{number}"))
     quantity = parse_quantity(template.format(n=f"{number}{unit}"))
     assert quantity is not None
     assert quantity.value == (number / 100 if unit == "%" else number)
+
+
+MONTH = re.compile(r"^(19|20)\d\d\.(0[1-9]|1[0-2])$")
+
+
+@pytest.mark.parametrize("written", ["2022.11", "1931.01"])
+def test_a_bare_year_and_month_reads_as_a_deadline(written: str) -> None:
+    assert parse_quantity(written) is None
+    assert read(written).kind == "deadline"
