@@ -113,13 +113,21 @@ def test_every_number_field_of_every_demo_section_is_bounded_by_its_column(
     for evaluation in demo_evaluations():
         department = evaluation.department
         with scope(jurisdiction=department.jurisdiction_id, department=department.pk):
-            evaluation.state = Evaluation.State.DRAFT
             for section in [*sections_for(evaluation), *scoped_sections(evaluation)]:
                 row, fields = number_fields(section.form(evaluation))
                 checked += len(fields)
                 if fields:
+                    in_a_state_it_is_edited_in(evaluation, section)
                     check_section(Target(evaluation, section, row, user), fields)
     assert checked > 150  # every table of each kind
+
+
+def in_a_state_it_is_edited_in(evaluation: Evaluation, section: Section) -> None:
+    """A draft for the department's sections, submitted for the reviewer's 核查得分."""
+    states = Evaluation.State.DRAFT, Evaluation.State.SUBMITTED
+    state = next(state for state in states if state in section.editable_states)
+    Evaluation._base_manager.filter(pk=evaluation.pk).update(state=state)
+    evaluation.state = state
 
 
 def check_section(target: Target, fields: dict[str, forms.Field]) -> None:

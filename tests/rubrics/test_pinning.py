@@ -40,7 +40,13 @@ def test_a_get_of_the_scoring_page_of_an_unpinned_campaign_writes_nothing(cast: 
 
 
 def admin_post(client: Any, url: str, cast: Cast, **fields: Any) -> Any:
-    data = {"jurisdiction": cast.bureau.pk, "fiscal_year": "2023", "title": "自评", **fields}
+    data = {
+        "jurisdiction": cast.bureau.pk,
+        "fiscal_year": "2023",
+        "title": "自评",
+        "reminder_days": "3",
+        **fields,
+    }
     return client.post(url, {key: value for key, value in data.items() if value is not None})
 
 
