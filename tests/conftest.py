@@ -8,6 +8,7 @@ Bureau A (甲市财政局) has departments A and B; bureau Z is another city.
 """
 
 import copy
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -182,64 +183,91 @@ def demo_data(demo_for_module: None, db: None) -> None:
     """The demo data, for one test (its changes roll back with it)."""
 
 
-# Tests that take many seconds each (a subprocess, a browser, a race of many rounds, thousands of
-# generated examples): started first, so that no worker is still on one when the others are done.
-SLOW_FIRST = (
-    "tests/test_migrations.py",
-    "tests/browser/",
-    "tests/evaluations/test_shared_rows.py",
-    "tests/evaluations/test_input_bounds.py",
-    "tests/rubrics/test_any_input.py",
-    "tests/rubrics/test_bad_input.py",
-    "tests/publishing/test_command.py",
-    "tests/test_settings.py",
-    "tests/test_jobs.py",
-    "tests/test_heap.py",
-    "tests/test_catalogue.py",
-    "tests/evaluations/test_demo.py",
-)
+# Modules whose tests take many seconds (a subprocess, a browser, a race of many rounds, thousands
+# of generated examples), with their rough cost in seconds on two quiet cores; a module under a
+# prefix ending in "/" costs that much unless named itself.
+SLOW = {
+    "tests/test_migrations.py": 14,
+    "tests/browser/test_screens.py": 20,
+    "tests/browser/test_filling.py": 16,
+    "tests/browser/test_workflow_story.py": 14,
+    "tests/browser/test_report_editor.py": 13,
+    "tests/browser/test_unreadable_input.py": 8,
+    "tests/browser/test_demo_walkthrough.py": 6,
+    "tests/browser/": 10,
+    "tests/rubrics/test_bad_input.py": 6,
+    "tests/test_jobs.py": 5,
+    "tests/evaluations/test_shared_rows.py": 3,
+    "tests/publishing/test_command.py": 2,
+    "tests/rubrics/test_any_input.py": 2,
+    "tests/evaluations/test_demo.py": 2,
+    "tests/test_settings.py": 2,
+    "tests/test_catalogue.py": 2,
+    "tests/test_heap.py": 1,
+    "tests/evaluations/test_input_bounds.py": 1,
+}
+DOCUMENTS_COST = 11  # the documents rendered once (tests/publishing/conftest.py) and read
+
+
+def cost_of(path: str) -> int:
+    if path in SLOW:
+        return SLOW[path]
+    return max(
+        (cost for prefix, cost in SLOW.items() if prefix.endswith("/") and path.startswith(prefix)),
+        default=0,
+    )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tests on the demo's rendered documents first, then the slow modules, then the rest; in
-    each module, the tests on `demo_for_module` after the others.
+    """The slow tests spread over the xdist workers' first batches; in each module, the tests on
+    `demo_for_module` after the others.
 
-    xdist (`-n`, its default `load` mode) gives each worker a first batch of consecutive tests (a
-    quarter of its share) and then more as it goes, in this order: the documents' tests all go to
-    one worker, which renders the documents once (tests/publishing/conftest.py); a worker never
-    comes back to a module it has left, so a module fixture is made at most once per worker and
-    never seen by a test that did not ask for it.
+    xdist (`-n`, its default `load` mode) gives each worker a first batch of consecutive tests, a
+    quarter of its share, and then more as it goes, in this order. So the slow modules are dealt
+    into the first batches, the most costly first, each to the batch with the least cost so far
+    (else one worker gets them all and the others wait for it at the end); the tests on the
+    demo's rendered documents all go into one batch (its worker renders them once, see
+    tests/publishing/conftest.py). A worker never comes back to a module it has left, so a module
+    fixture is made at most once per worker and never seen by a test that did not ask for it.
     """
     first_seen: dict[Any, int] = {}
     for index, item in enumerate(items):
         first_seen.setdefault(item.path, index)
+    items.sort(
+        key=lambda item: (
+            first_seen[item.path],
+            "demo_for_module" in getattr(item, "fixturenames", ()),
+        )
+    )
+    units: list[tuple[int, list[pytest.Item]]] = []
+    documents = [item for item in items if "demo_documents" in getattr(item, "fixturenames", ())]
+    if documents:
+        units.append((DOCUMENTS_COST, documents))
+    by_module: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        if item not in documents and cost_of(item.nodeid.split("::")[0]):
+            by_module.setdefault(item.nodeid.split("::")[0], []).append(item)
+    units += sorted(
+        ((cost_of(path), module) for path, module in by_module.items()),
+        key=lambda unit: -unit[0],
+    )
+    dealt = {id(item) for _, unit in units for item in unit}
+    rest = [item for item in items if id(item) not in dealt]
 
-    def order(item: pytest.Item) -> tuple[int, int, bool]:
-        fixtures = getattr(item, "fixturenames", ())
-        if "demo_documents" in fixtures:
-            rank = 0
-        elif item.nodeid.startswith(SLOW_FIRST):
-            rank = 1
-        else:
-            rank = 2
-        return rank, first_seen[item.path], "demo_for_module" in fixtures
-
-    items.sort(key=order)
-
-
-@pytest.fixture(autouse=True)
-def _tasks_run_in_process(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Jobs sent by the code under test run in the test's process, as in the quick start, even
-    where CI configures a broker (nothing would read its queue); the tests marked
-    `celery_worker` keep the broker and start a real worker."""
-    if request.node.get_closest_marker("celery_worker"):
-        yield
-        return
-    from config.celery import app
-
-    before = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager = app.conf.task_eager_propagates = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager, app.conf.task_eager_propagates = before
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    batch = max(len(items) // workers // 4, 2)  # xdist's first batch (scheduler/load.py)
+    batches: list[list[pytest.Item]] = [[] for _ in range(workers)]
+    costs = [0] * workers
+    for cost, unit in units:
+        fitting = [n for n in range(workers) if len(batches[n]) + len(unit) <= batch] or range(
+            workers
+        )
+        chosen = min(fitting, key=lambda n: costs[n])
+        batches[chosen] += unit
+        costs[chosen] += cost
+    ordered: list[pytest.Item] = []
+    for dealt_batch in batches:
+        fill = max(batch - len(dealt_batch), 0)
+        ordered += dealt_batch + rest[:fill]
+        rest = rest[fill:]
+    items[:] = ordered + rest
