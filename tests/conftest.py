@@ -271,3 +271,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         ordered += dealt_batch + rest[:fill]
         rest = rest[fill:]
     items[:] = ordered + rest
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Jobs sent by the code under test run in the test's process, as in the quick start, even
+    where CI configures a broker (nothing would read its queue); the tests marked
+    `celery_worker` keep the broker and start a real worker."""
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    from config.celery import app
+
+    before = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager, app.conf.task_eager_propagates = before
