@@ -6,16 +6,17 @@
 #
 #   benchmarks/suite.sh [OLD] [NEW] [ROUNDS]      # defaults: 1064f63 HEAD 2
 #
-# Environment: SUITE_DIR (where the clones go, default /tmp/suite), PGHOST/PGUSER/PGPORT (the
+# Environment: SUITE_REPO (the repository holding both commits, default this one), SUITE_DIR
+# (where the clones go, default /tmp/suite), PGHOST/PGUSER/PGPORT (the
 # PostgreSQL server, default 127.0.0.1/postgres/5432), CELERY_BROKER_URL (passed on if set).
 # Prints one line per run: commit, tests passed/failed, wall seconds of `make test`, load average;
-# the logs stay in $SUITE_DIR/<commit>-<round>.log.
+# the logs stay in $SUITE_DIR/old-<round>.log and new-<round>.log.
 set -euo pipefail
 
 old=${1:-1064f63}
 new=${2:-HEAD}
 rounds=${3:-2}
-repo=$(git -C "$(dirname "$0")/.." rev-parse --show-toplevel)
+repo=${SUITE_REPO:-$(git -C "$(dirname "$0")/.." rev-parse --show-toplevel)}
 base=${SUITE_DIR:-/tmp/suite}
 export PGHOST=${PGHOST:-127.0.0.1} PGUSER=${PGUSER:-postgres} PGPORT=${PGPORT:-5432}
 mkdir -p "$base"
@@ -48,8 +49,10 @@ run() {  # run NAME ROUND
     "$(echo "$end - $start" | bc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
-prepare old "$(git -C "$repo" rev-parse "$old")"
-prepare new "$(git -C "$repo" rev-parse "$new")"
+old_commit=$(git -C "$repo" rev-parse --verify "$old^{commit}")
+new_commit=$(git -C "$repo" rev-parse --verify "$new^{commit}")
+prepare old "$old_commit"
+prepare new "$new_commit"
 for round in $(seq "$rounds"); do
   run old "$round"
   run new "$round"
