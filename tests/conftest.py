@@ -281,8 +281,15 @@ def _tasks_run_in_process(request: pytest.FixtureRequest) -> Iterator[None]:
     if request.node.get_closest_marker("celery_worker"):
         yield
         return
+    from celery._state import _set_task_join_will_block  # type: ignore[attr-defined]  # no stub
+
     from config.celery import app
 
+    # Celery marks "inside a task" in one flag for the whole process, set and put back around
+    # each eager task; two threads running eager tasks at once (the race tests, a live server)
+    # can leave it set, and then any later `.get()` raises "Never call result.get() within a
+    # task". Each test starts outside any task, as Celery's own test worker does.
+    _set_task_join_will_block(False)
     before = app.conf.task_always_eager, app.conf.task_eager_propagates
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
     try:
