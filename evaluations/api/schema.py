@@ -125,7 +125,7 @@ def documented_sections() -> tuple[DocumentedSection, ...]:
             if component not in found:
                 form = section.form(evaluation)
                 row = form.empty_form if isinstance(form, BaseFormSet) else form
-                occasional = getattr(row, "occasional_fields", dict)()
+                occasional: dict[str, forms.Field] = getattr(row, "occasional_fields", dict)()
                 fields = {**row.fields, **occasional}
                 found[component] = DocumentedSection(keys, component, section, form, fields)
     return tuple(found.values())
