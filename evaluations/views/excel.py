@@ -62,9 +62,14 @@ def evaluation_excel_import(request: TenantRequest, department: str, pk: int) ->
             request,
             _("已从 Excel 导入，更新了 %(count)d 个栏目：%(titles)s。")
             % {"count": len(result.saved), "titles": "、".join(result.saved)},
+            extra_tags="near-excel",
         )
     else:
-        messages.info(request, _("Excel 中的数据与当前数据相同，没有需要更新的栏目。"))
+        messages.info(
+            request,
+            _("Excel 中的数据与当前数据相同，没有需要更新的栏目。"),
+            extra_tags="near-excel",
+        )
     return redirect("department:evaluation", department=evaluation.department.slug, pk=pk)
 
 

@@ -24,6 +24,9 @@ from evaluations.tables.registry import section_for
 from evaluations.views.common import checks_context, evaluation_or_404
 from evaluations.workflow import ensure_fillable
 
+# The checks panel, on every page that has an explanation form: the message is shown there.
+NEAR = "near-checks"
+
 
 class ExplanationForm(forms.Form):
     code = forms.CharField(max_length=100)
@@ -57,7 +60,9 @@ def warning_explanation(request: TenantRequest, department: str, pk: int) -> Htt
     if warning is None:  # fixed meanwhile (or never a warning): show the lists as they are now
         if request.headers.get("HX-Request"):
             return _lists(request, evaluation, form.cleaned_data["section"])
-        messages.error(request, _("此警告已不存在（数据可能已修改），请刷新页面。"))
+        messages.error(
+            request, _("此警告已不存在（数据可能已修改），请刷新页面。"), extra_tags=NEAR
+        )
         return redirect(_back(request, evaluation))
     explanation = warning_explain(
         evaluation=evaluation,
@@ -69,9 +74,9 @@ def warning_explanation(request: TenantRequest, department: str, pk: int) -> Htt
     if request.headers.get("HX-Request"):
         return _lists(request, evaluation, warning.section)
     if explanation is None:
-        messages.success(request, _("已删除该警告的说明。"))
+        messages.success(request, _("已删除该警告的说明。"), extra_tags=NEAR)
     else:
-        messages.success(request, _("已保存警告说明。"))
+        messages.success(request, _("已保存警告说明。"), extra_tags=NEAR)
     return redirect(_back(request, evaluation))
 
 

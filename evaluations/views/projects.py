@@ -68,7 +68,7 @@ def project_add(request: TenantRequest, department: str, pk: int) -> HttpRespons
     ensure_fillable(evaluation, request.tenant.roles)
     form = ProjectForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("请填写项目支出名称。"))
+        messages.error(request, _("请填写项目支出名称。"), extra_tags="near-project-add")
         return redirect(
             "department:evaluation_table", department=department, pk=pk, table=TABLE.slug
         )

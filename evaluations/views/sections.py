@@ -195,7 +195,11 @@ def _section_response(
         return response
     table = _table(evaluation, section.table)
     if status == 200:
-        messages.success(request, _("「%(title)s」已保存。") % {"title": section.title})
+        messages.success(
+            request,
+            _("「%(title)s」已保存。") % {"title": section.title},
+            extra_tags=f"near-{section.prefix}",
+        )
         if section.url:
             return redirect(section.url)
         return redirect(

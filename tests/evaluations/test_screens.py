@@ -218,3 +218,36 @@ def test_an_upload_message_is_shown_beside_the_evidence_where_the_page_lands(cas
     # Not also at the top of the page, off screen.
     top = body[body.index('<main id="main"') : body.index('id="basic-staffing"')]
     assert '<li class="message' not in top
+
+
+# Messages where the eye is: without JavaScript a form post returns to its page with its message
+# next to what it was about, announced (role=status), and not again in the list at the top.
+
+
+def _near(body: str, where: str, text: str) -> bool:
+    block = body.split(where, 1)[1].split("</ul>", 1)[0] if where in body else ""
+    return text in block and 'role="status"' in block
+
+
+def test_a_section_saved_without_javascript_says_so_beside_the_section(cast: Cast) -> None:
+    client = cast.client_for("filler_a")
+    url = reverse(
+        "department:section_save",
+        kwargs={
+            "department": cast.department_a.slug,
+            "pk": cast.evaluation_a.pk,
+            "key": "basic.staffing",
+        },
+    )
+    response = client.post(
+        url,
+        {
+            "based_on": "0",
+            "basic-staffing-staff_authorized": "61",
+            "basic-staffing-staff_actual": "55",
+        },
+        follow=True,
+    )
+    body = response.content.decode()
+    assert _near(body, 'id="basic-staffing-title"', "「人员情况」已保存。")
+    assert body.count("「人员情况」已保存。") == 1
