@@ -5,6 +5,7 @@ from django.http import HttpRequest
 
 from departments.admin import BureauAdminMixin
 from evaluations.models import Campaign, Evaluation
+from evaluations.models.campaigns import SUMMARY_FIELDS
 from rubrics.services import campaign_rubrics_pin
 
 
@@ -40,12 +41,5 @@ class EvaluationAdmin(BureauAdminMixin, admin.ModelAdmin):
         "published_at",
         "withdrawal_reason",
         "unlocked",
-        "computed_score",
-        "claimed_score",
-        "verified_score",
-        "grade",
-        "error_count",
-        "warning_count",
-        "flag_count",
-        "summarized_at",
+        *SUMMARY_FIELDS,
     ]

@@ -33,7 +33,7 @@ from evaluations.models.basic import (
     UnitInfo,
     WorkCompletion,
 )
-from evaluations.models.campaigns import Campaign, Evaluation
+from evaluations.models.campaigns import SUMMARY_FIELDS, Campaign, Evaluation
 from evaluations.models.explanations import WarningExplanation
 from evaluations.models.funds import FundLine
 from evaluations.models.hunan import HunanBasicData, HunanOverall, Indicator, ProjectEvaluation
@@ -75,14 +75,7 @@ EVALUATION_DATA: list[type[models.Model]] = [
 UNTRACKED = {
     Campaign: ["opening_total", "opening_done"],
     Evaluation: [
-        "computed_score",
-        "claimed_score",
-        "verified_score",
-        "grade",
-        "error_count",
-        "warning_count",
-        "flag_count",
-        "summarized_at",
+        *SUMMARY_FIELDS,
         "updated_at",
     ],
     WarningExplanation: ["updated_at"],

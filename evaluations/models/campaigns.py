@@ -176,3 +176,17 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department} · {self.campaign.fiscal_year}"
+
+
+# The summary columns of an evaluation (computed, never typed): the dashboard reads them, the
+# admin shows them read-only, the audit trail leaves them out.
+SUMMARY_FIELDS = (
+    "computed_score",
+    "claimed_score",
+    "verified_score",
+    "grade",
+    "error_count",
+    "warning_count",
+    "flag_count",
+    "summarized_at",
+)

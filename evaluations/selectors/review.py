@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluations.models import Campaign, Evaluation, Transition
+from evaluations.models.campaigns import SUMMARY_FIELDS
 
 State = Evaluation.State
 
@@ -212,14 +213,7 @@ def campaign_rows(*, campaign: Campaign) -> list[DashboardRow]:
             "state",
             "submitted_at",
             "submitted_late",
-            "computed_score",
-            "claimed_score",
-            "verified_score",
-            "grade",
-            "error_count",
-            "warning_count",
-            "flag_count",
-            "summarized_at",
+            *SUMMARY_FIELDS,
         )
     )
     return [
