@@ -1,7 +1,16 @@
 """The scoring sheet (评分表) as printed: the engine's items under their 一级/二级/三级 headings.
 
-The rubric engine scores; this module only lays its result out as the seeds' sheet does, each
-heading cell spanning the rows below it, with the department's and the reviewer's notes beside.
+The rubric engine scores; this module only lays its result out as the seeds' sheet does, with the
+department's and the reviewer's notes beside.
+
+Every row carries its own 一级/二级 heading cells instead of one cell spanning the group: the
+sheet runs over several landscape pages, and a spanning cell is printed only where its group
+begins, so the rows continued on the next page would stand under no indicator at all. The
+first row of a group shows the heading with its weight; the rows that continue it repeat the
+name in a lighter small type, so that the eye still finds where a group begins, every page
+names the indicator of each of its rows (as a spreadsheet's merged column is printed again on
+the page it continues to), and a screen reader finds every row's headers in the row itself.
+The lines between the rows stay: a page ends on a closed table.
 """
 
 from dataclasses import dataclass, field
@@ -24,7 +33,7 @@ class HeadCell:
     label: str
     weight: Decimal | None
     colspan: int = 1
-    rowspan: int = 1
+    continued: bool = False  # the same heading as the row above: the group goes on
 
 
 @dataclass
@@ -46,7 +55,7 @@ class ScoreSheet:
     level1: list[Subtotal]
 
 
-def _path(definition: RubricDefinition, item: ItemResult) -> list[HeadCell]:
+def headings(definition: RubricDefinition, item: ItemResult) -> list[HeadCell]:
     """The headings above an item, outermost first, the item itself last."""
     if item.parent:  # a row the department declared under one of the sheet's indicators
         owner = definition.indicator(item.parent)
@@ -78,20 +87,20 @@ def _leaf(definition: RubricDefinition, item: ItemResult) -> Indicator | None:
 
 
 def _merge(rows: list[SheetRow], paths: list[list[HeadCell]]) -> None:
-    """Give each row the heading cells it starts; a heading repeated below grows its rowspan."""
-    open_cells: dict[int, HeadCell] = {}
+    """Give each row all its heading cells, marking those that continue the row above's."""
+    above: list[HeadCell] = []
     for row, path in zip(rows, paths, strict=True):
         path[-1].colspan = LEVELS - len(path) + 1
-        for depth, cell in enumerate(path):
-            above = open_cells.get(depth)
-            is_last = depth == len(path) - 1
-            if not is_last and above is not None and above.key == cell.key:
-                above.rowspan += 1
-                continue
-            row.heads.append(cell)
-            open_cells[depth] = cell
-            for deeper in [d for d in open_cells if d > depth]:
-                del open_cells[deeper]
+        for depth, cell in enumerate(path[:-1]):
+            previous = above[depth] if depth < len(above) - 1 else None
+            if (
+                previous is not None
+                and previous.key == cell.key
+                and (depth == 0 or path[depth - 1].continued)
+            ):
+                cell.continued = True
+        row.heads = path
+        above = path
 
 
 def score_sheet(evaluation: Evaluation, definition: RubricDefinition, result: Result) -> ScoreSheet:
@@ -110,7 +119,7 @@ def score_sheet(evaluation: Evaluation, definition: RubricDefinition, result: Re
                 verification_note=score.verification_note if score else "",
             )
         )
-        paths.append(_path(definition, item))
+        paths.append(headings(definition, item))
     _merge(rows, paths)
     return ScoreSheet(
         title=result.rubric_title,

@@ -78,3 +78,8 @@ def words(content: bytes, page: int) -> list[Word]:
         left, top, right, bottom = (float(match[i]) * MM_PER_POINT for i in range(1, 5))
         found.append(Word(left, top, right, bottom, match[5]))
     return found
+
+
+def flat_text_of_page(content: bytes, page: int) -> str:
+    """One page's text as `flat_text` reads it (in the order it was drawn, without spaces)."""
+    return re.sub(r"\s+", "", _run("pdftotext", content, "-raw", "-f", str(page), "-l", str(page)))
