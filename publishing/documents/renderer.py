@@ -14,7 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from weasyprint import CSS, HTML
+from weasyprint import CSS
 from weasyprint.text.fonts import FontConfiguration
 
 from evaluations.models import Evaluation
@@ -28,6 +28,7 @@ from publishing.documents.catalogue import (
 )
 from publishing.documents.data import DocumentData
 from publishing.documents.fetcher import STATIC_PDF, AllowListFetcher
+from publishing.documents.ua import PrintHTML
 
 PRINT_CSS = Path(settings.BASE_DIR) / "templates" / "pdf" / "print.css"
 PDF = "application/pdf"
@@ -64,7 +65,7 @@ class Renderer:
 
     def render_html(self, html: str, fetcher: AllowListFetcher) -> tuple[bytes, int]:
         """PDF bytes and page count of a document's HTML; only `fetcher` may fetch anything."""
-        document = HTML(
+        document = PrintHTML(
             string=html, url_fetcher=fetcher, base_url=STATIC_PDF.as_uri() + "/"
         ).render(stylesheets=[self.stylesheet], font_config=self.font_config, **PDF_OPTIONS)
         return document.write_pdf(**PDF_OPTIONS), len(document.pages)
@@ -121,15 +122,19 @@ def evaluation_data(evaluation: Evaluation, *, draft: bool) -> Iterator[Document
         yield DocumentData(evaluation, draft=draft)
 
 
+def package_title(data: DocumentData) -> str:
+    return _("%(name)s %(year)d年度绩效自评公开材料") % {
+        "name": data.department.name,
+        "year": data.year,
+    }
+
+
 def render_document(
     data: DocumentData, slug: str, *, fetcher: AllowListFetcher | None = None
 ) -> Rendered:
     """One document of the evaluation, or the package (slug 「package」)."""
     if slug == PACKAGE:
-        title = _("%(name)s %(year)d年度绩效自评公开材料") % {
-            "name": data.department.name,
-            "year": data.year,
-        }
+        title = package_title(data)
         return renderer().render(data, package_parts(data), title=title, slug=slug, fetcher=fetcher)
     document = DOCUMENTS.get(slug)
     if document is None or document not in documents_for(data.evaluation):

@@ -13,7 +13,14 @@ from evaluations.demo.load import load_demo
 from evaluations.models import Evaluation
 from evaluations.scoring.department import evaluation_scoring
 from evaluations.selectors.evaluations import evaluation_with_parts
-from publishing.documents.renderer import Rendered, evaluation_data, render_document
+from publishing.documents.catalogue import package_parts
+from publishing.documents.renderer import (
+    Rendered,
+    document_html,
+    evaluation_data,
+    package_title,
+    render_document,
+)
 from publishing.documents.scoresheet import headings
 
 
@@ -57,10 +64,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.django_db)
 
 
+def package_html() -> str:
+    found = zhanjiang_2019()
+    department = found.department
+    with scope(jurisdiction=department.jurisdiction_id, department=department.pk):
+        evaluation = evaluation_with_parts(pk=found.pk)
+        assert evaluation is not None
+        with evaluation_data(evaluation, draft=False) as data:
+            return document_html(data, package_parts(data), title=package_title(data), package=True)
+
+
 @dataclass(frozen=True)
 class Demo:
     documents: dict[str, Rendered]
     score_heads: list[list[str]]  # each row of the 评分表: its 一级, (二级,) 三级 headings
+    package_html: str  # the HTML the package was laid out from
 
 
 @pytest.fixture(scope="session")
@@ -69,8 +87,9 @@ def _demo(django_db_setup: Any, django_db_blocker: Any) -> Demo:
         load_demo()
         rendered = render_demo(["report", "scores", "funds", "package"], draft=False)
         heads = score_heads()
+        html = package_html()
         transaction.set_rollback(True)
-    return Demo(rendered, heads)
+    return Demo(rendered, heads, html)
 
 
 @pytest.fixture(scope="session")
@@ -78,6 +97,11 @@ def demo_documents(_demo: Demo) -> dict[str, Rendered]:
     """The report, scoring sheet, funds table and package of 湛江 2019, as published (without the
     draft watermark); the demo is loaded in a transaction that is rolled back at once."""
     return _demo.documents
+
+
+@pytest.fixture(scope="session")
+def demo_package_html(_demo: Demo) -> str:
+    return _demo.package_html
 
 
 @pytest.fixture(scope="session")

@@ -83,3 +83,15 @@ def words(content: bytes, page: int) -> list[Word]:
 def flat_text_of_page(content: bytes, page: int) -> str:
     """One page's text as `flat_text` reads it (in the order it was drawn, without spaces)."""
     return re.sub(r"\s+", "", _run("pdftotext", content, "-raw", "-f", str(page), "-l", str(page)))
+
+
+def page_images(content: bytes, resolution: int = 50) -> list[bytes]:
+    """Each page as a PNG at `resolution` dpi (pdftoppm), to compare two renderings' pixels."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "document.pdf"
+        path.write_bytes(content)
+        subprocess.run(
+            ["pdftoppm", "-r", str(resolution), "-png", str(path), str(Path(folder) / "page")],
+            check=True,
+        )
+        return [page.read_bytes() for page in sorted(Path(folder).glob("page-*.png"))]
