@@ -5,6 +5,7 @@ A process keeps one `Renderer` per thread: its fonts and the parsed print styles
 by every document it renders (parsing them anew costs more than laying out a short table).
 """
 
+import gc
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -62,6 +63,13 @@ class Renderer:
             font_config=self.font_config,
             url_fetcher=AllowListFetcher(),
         )
+        # A render allocates enough to set off several full collections, each walking every
+        # object of the process (Django, the fonts, the parsed stylesheets: ~145,000) to find
+        # the render's own cycles. Frozen once here, those are left out of every later walk:
+        # about a tenth of a package's CPU. Garbage is collected first, so that only what is
+        # alive now (and meant to stay) is frozen.
+        gc.collect()
+        gc.freeze()
 
     def render_html(self, html: str, fetcher: AllowListFetcher) -> tuple[bytes, int]:
         """PDF bytes and page count of a document's HTML; only `fetcher` may fetch anything."""
