@@ -16,7 +16,8 @@ stylesheet is used (slower, never wrong) and `SMALL_UA` says so.
 from importlib.resources import files
 
 from weasyprint import CSS, HTML, css
-from weasyprint.html import UA_COUNTER_STYLE, UA_STYLESHEET
+from weasyprint.css.counters import CounterStyle
+from weasyprint.html import UA_STYLESHEET
 
 _EVERY_ELEMENT = (
     "::marker { font-variant-numeric: tabular-nums; white-space: pre; text-transform: none }",
@@ -39,7 +40,9 @@ def _small_ua() -> CSS | None:
         return None
     for rule in _EVERY_ELEMENT:
         text = text.replace(rule, _LIST_ITEM_MARKER if rule.startswith("::marker") else "")
-    return CSS(string=text, counter_style=UA_COUNTER_STYLE)
+    # Its @counter-style rules are the stock ones, which documents take from UA_COUNTER_STYLE
+    # (`HTML._ua_counter_style`); parsed into a dictionary of their own, not defined twice.
+    return CSS(string=text, counter_style=CounterStyle())
 
 
 SMALL_UA = _small_ua()
