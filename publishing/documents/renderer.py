@@ -67,7 +67,9 @@ class Renderer:
         # object of the process (Django, the fonts, the parsed stylesheets: ~145,000) to find
         # the render's own cycles. Frozen once here, those are left out of every later walk:
         # about a tenth of a package's CPU. Garbage is collected first, so that only what is
-        # alive now (and meant to stay) is frozen.
+        # alive now (and meant to stay) is frozen. The price, once per thread: in a web worker
+        # the request that makes the renderer has its own objects frozen too; they are still
+        # freed when nothing refers to them, only a cycle among them would never be.
         gc.collect()
         gc.freeze()
 
