@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -152,9 +153,27 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Uploaded evidence and published artifacts. S3-compatible object storage through django-storages
+# (`pip install -e '.[s3]'`): FILE_STORAGE=storages.backends.s3.S3Storage and the S3_* variables.
+FILE_STORAGE = os.environ.get("FILE_STORAGE", "django.core.files.storage.FileSystemStorage")
+S3_OPTIONS = {
+    option: os.environ[variable]
+    for option, variable in (
+        ("bucket_name", "S3_BUCKET"),
+        ("endpoint_url", "S3_ENDPOINT_URL"),
+        ("region_name", "S3_REGION"),
+        ("access_key", "S3_ACCESS_KEY_ID"),
+        ("secret_key", "S3_SECRET_ACCESS_KEY"),
+    )
+    if os.environ.get(variable)
+}
 STORAGES = {
     "default": {
-        "BACKEND": os.environ.get("FILE_STORAGE", "django.core.files.storage.FileSystemStorage")
+        "BACKEND": FILE_STORAGE,
+        # Private objects, fetched through our views (which check a publication is not withdrawn).
+        "OPTIONS": {**S3_OPTIONS, "default_acl": "private", "file_overwrite": False}
+        if FILE_STORAGE.startswith("storages.")
+        else {},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
@@ -184,8 +203,23 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or (
     CELERY_BROKER_URL if BROKER_CONFIGURED else None
 )
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process died (killed, out of memory) goes back to the queue, not lost.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Rendering grows a worker's heap: a pool process past this many KiB is replaced after its task.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 600_000)
 CELERY_TIMEZONE = TIME_ZONE
+
+# --- Publication (publishing/): signed PDFs, the public portal, downloads -------------------------
+# Each bureau's signing certificate: <SIGNING_KEYS_DIR>/<jurisdiction slug>.p12, its password in
+# SIGNING_KEY_PASSWORD_<SLUG> (slug upper-cased, - as _) or, for the demo, the file beside it
+# (<slug>.p12.password, mode 0600). Never in the database. See docs/publishing.md.
+SIGNING_KEYS_DIR = Path(os.environ.get("SIGNING_KEYS_DIR", BASE_DIR / "var" / "keys"))
+# When nginx serves the stored files: the internal location that maps to MEDIA_ROOT (e.g.
+# "/protected/"); downloads then answer with X-Accel-Redirect and no body. Empty: Django streams.
+PUBLISHING_X_ACCEL_PREFIX = os.environ.get("PUBLISHING_X_ACCEL_PREFIX", "")
+# Largest PDF /verify/ reads to compare its SHA-256 with the publications'.
+PUBLISHING_VERIFY_MAX_BYTES = env_int("PUBLISHING_VERIFY_MAX_BYTES", 50 * 1024 * 1024)
 
 # --- Django REST framework -------------------------------------------------------------------------
 # The API speaks JSON (config/api.py): 401 for anonymous callers, bodies read by safe_json,

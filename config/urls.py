@@ -9,6 +9,7 @@ from evaluations import urls as evaluations_urls
 from evaluations.views import home as evaluations_home
 from evaluations.views import inbox as inbox_views
 from publishing import urls as publishing_urls
+from publishing.portal import urls as portal_urls
 from rubrics import urls as rubrics_urls
 
 # Tenant URLs: every pattern under d/<department>/ and j/<jurisdiction>/ is guarded by
@@ -18,7 +19,11 @@ department_urls = (
     + departments_urls.department_urls
     + publishing_urls.department_urls
 )
-jurisdiction_urls = evaluations_urls.jurisdiction_urls + departments_urls.jurisdiction_urls
+jurisdiction_urls = (
+    evaluations_urls.jurisdiction_urls
+    + departments_urls.jurisdiction_urls
+    + publishing_urls.jurisdiction_urls
+)
 
 urlpatterns = [
     path("", evaluations_home.home, name="home"),
@@ -44,6 +49,9 @@ urlpatterns = [
     path("inbox/", include((inbox_views.urls, "inbox"))),
     path("d/<slug:department>/", include((department_urls, "department"))),
     path("j/<slug:jurisdiction>/", include((jurisdiction_urls, "bureau"))),
+    # The public side: no login, no tenant scope (publishing/portal/).
+    path("public/", include((portal_urls.portal_urls, "portal"))),
+    path("verify/", include((portal_urls.verify_urls, "verify"))),
     path("api/", include((rubrics_urls.api_urls, "rubrics-api"))),
     path("api/d/<slug:department>/", include((evaluations_urls.api_urls, "department-api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -9,3 +9,6 @@ department_urls = [
         name="document_preview",
     ),
 ]
+
+# The bureau's publication screens (bulk publishing of a campaign).
+jurisdiction_urls: list = []

@@ -1,7 +1,9 @@
 """Factories for the test cast. Model managers are scoped, but `create` works outside a scope."""
 
+from __future__ import annotations
+
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import factory
 from django.contrib.auth import get_user_model
@@ -15,6 +17,9 @@ from departments.models import (
 )
 from evaluations.models import Campaign, Evaluation, Evidence, ProjectEvaluation
 from rubrics.services import campaign_rubrics_pin
+
+if TYPE_CHECKING:
+    from publishing.models import Artifact, Publication
 
 
 class JurisdictionFactory(factory.django.DjangoModelFactory):
@@ -111,3 +116,43 @@ def evidence_for(evaluation: Evaluation, **fields: Any) -> Evidence:
         "sha256": hashlib.sha256(PDF_BYTES).hexdigest(),
     }
     return Evidence.objects.create(evaluation=evaluation, **{**defaults, **fields})
+
+
+def publication_of(
+    evaluation: Evaluation, *, state: str = "published", **fields: Any
+) -> Publication:
+    """A publication of `evaluation` made directly (no rendering), published now by default."""
+    from django.utils import timezone
+
+    from publishing.models import Publication
+
+    defaults: dict[str, Any] = {
+        "department": evaluation.department,
+        "jurisdiction": evaluation.department.jurisdiction,
+        "fiscal_year": evaluation.campaign.fiscal_year,
+        "title": f"{evaluation.department.name}{evaluation.campaign.fiscal_year}年度部门整体支出绩效自评报告",
+        "state": state,
+        "search_text": f"{evaluation.department.name} {evaluation.campaign.title}",
+        "published_at": timezone.now() if state != "pending" else None,
+    }
+    return Publication.objects.create(evaluation=evaluation, **{**defaults, **fields})
+
+
+def artifact_of(
+    publication: Publication, document: str = "package", content: bytes = PDF_BYTES, **fields: Any
+) -> Artifact:
+    """A stored artifact of `publication` (files go to the test MEDIA_ROOT)."""
+    from publishing.models import Artifact
+
+    defaults: dict[str, Any] = {
+        "title": "公开材料",
+        "filename": f"{publication.department.name}{publication.fiscal_year}年度公开材料.pdf",
+        "mimetype": "application/pdf",
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "size": len(content),
+        "pages": 1,
+    }
+    artifact = Artifact(publication=publication, document=document, **{**defaults, **fields})
+    artifact.file.save(f"{document}.pdf", ContentFile(content), save=False)
+    artifact.save()
+    return artifact
