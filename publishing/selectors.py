@@ -1,0 +1,159 @@
+"""Public reads of publications: the portal's lists, its detail page, the open data and the feed.
+
+Everything here reads through `Publication.public` and `Artifact.public` (published or withdrawn
+only) and needs no tenant scope. Each function costs a fixed number of queries, whatever the
+number of publications: the portal is read by anyone, ten thousand publications deep.
+"""
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
+
+from departments.models import Department, Jurisdiction
+from publishing.models import Artifact, Publication
+
+# Search matches `search_text` (department name, title, campaign) by pg_trgm, there being no Chinese
+# parser for full text: every word of the query (split at spaces) as a substring (ILIKE, served by
+# the GIN trigram index from three characters on), or the whole query by trigram word similarity
+# (`%>`, pg_trgm's threshold 0.6), which forgives a slip in a longer query. Best matches first.
+SEARCH_MAX_LENGTH = 100
+
+# The artifact that holds a publication's structured data (written by the archive step).
+DATA_DOCUMENT = "data"
+
+
+@dataclass(frozen=True)
+class PortalQuery:
+    """What the visitor asked the list for: all optional, unknown values simply match nothing."""
+
+    q: str = ""
+    bureau: str = ""
+    year: int | None = None
+    department: str = ""
+
+    @classmethod
+    def of(cls, params: Any) -> "PortalQuery":
+        """From the query string (a QueryDict or a dict); bad values are dropped, not errors."""
+        year = params.get("year", "")
+        return cls(
+            q=" ".join(params.get("q", "").split())[:SEARCH_MAX_LENGTH],
+            bureau=params.get("bureau", "").strip(),
+            year=int(year) if year.isdigit() and len(year) == 4 else None,
+            department=params.get("department", "").strip(),
+        )
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.q or self.bureau or self.year or self.department)
+
+
+def public_publications() -> QuerySet[Publication]:
+    """Published and withdrawn publications with what a list shows of them, newest first."""
+    return Publication.public.select_related("department", "jurisdiction").order_by(
+        "-published_at", "-pk"
+    )
+
+
+def portal_publications(query: PortalQuery) -> QuerySet[Publication]:
+    """The list for a visitor's filters and search: the best matches first when searching."""
+    publications = public_publications()
+    if query.bureau:
+        publications = publications.filter(jurisdiction__slug=query.bureau)
+    if query.year:
+        publications = publications.filter(fiscal_year=query.year)
+    if query.department:
+        publications = publications.filter(department__slug=query.department)
+    if query.q:
+        publications = search(publications, query.q)
+    return publications
+
+
+def search(publications: QuerySet[Publication], q: str) -> QuerySet[Publication]:
+    """Publications whose `search_text` holds every word of `q`, or is trigram-similar to it."""
+    every_word = Q()
+    for word in q.split():
+        every_word &= Q(search_text__icontains=word)
+    return (
+        publications.filter(every_word | Q(search_text__trigram_word_similar=q))
+        .annotate(match=TrigramWordSimilarity(q, "search_text"))
+        .order_by("-match", "-published_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class PortalFilters:
+    """The choices of the list's filters: only what has something public behind it."""
+
+    bureaus: list[Jurisdiction]
+    years: list[int]
+    departments: list[Department]  # of the chosen bureau only: a province has thousands
+
+
+def portal_filters(query: PortalQuery) -> PortalFilters:
+    """Three queries at most (bureaus, years, the chosen bureau's departments)."""
+    public = Publication.public.all()
+    bureaus = Jurisdiction.objects.filter(
+        pk__in=public.values("jurisdiction_id").distinct()
+    ).order_by("name")
+    years = public.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct()
+    departments: list[Department] = []
+    if query.bureau:
+        departments = list(
+            Department.objects.filter(
+                jurisdiction__slug=query.bureau,
+                pk__in=public.values("department_id").distinct(),
+            ).order_by("name")
+        )
+    return PortalFilters(list(bureaus), list(years), departments)
+
+
+def publication_by_code(code: str) -> Publication | None:
+    """The public publication with this code (as stored), with its department and bureau."""
+    return public_publications().filter(code=code).first()
+
+
+def publication_artifacts(publication: Publication) -> list[Artifact]:
+    """Its stored files in the order they are listed."""
+    return list(Artifact.public.filter(publication=publication).order_by("position", "pk"))
+
+
+def campaign_publications(bureau: str, year: int) -> tuple[Jurisdiction, list[Publication]] | None:
+    """A bureau's public publications of a year, by department; None when there are none."""
+    jurisdiction = Jurisdiction.objects.filter(slug=bureau).first()
+    if jurisdiction is None:
+        return None
+    publications = list(
+        public_publications()
+        .filter(jurisdiction=jurisdiction, fiscal_year=year)
+        .order_by("department__name", "-number")
+    )
+    return (jurisdiction, publications) if publications else None
+
+
+def data_artifacts(publications: list[Publication]) -> dict[int, Artifact]:
+    """The "data" artifact of each publication that has one, in one query."""
+    return {
+        artifact.publication_id: artifact
+        for artifact in Artifact.public.filter(publication__in=publications, document=DATA_DOCUMENT)
+    }
+
+
+def publication_data_values(artifact: Artifact) -> list[dict[str, Any]]:
+    """The flat `values` of a stored data artifact: [{key, label, value, unit}, …]."""
+    with artifact.file.open("rb") as stored:
+        data = json.load(stored)
+    values = data.get("values") if isinstance(data, dict) else None
+    return [row for row in values or [] if isinstance(row, dict)]
+
+
+def feed_publications(limit: int) -> list[Publication]:
+    """The newest publications and withdrawals: by the time of their latest change."""
+    return list(
+        public_publications()
+        .annotate(changed_at=Coalesce("withdrawn_at", "published_at"))
+        .order_by("-changed_at", "-pk")[:limit]
+    )
