@@ -136,6 +136,8 @@ def evaluation_transition(
             setattr(evaluation, field, value)
         if step.name == "submit":
             _freeze(evaluation, transition)
+        if step.name in ("publish", "withdraw"):
+            _publication_step(evaluation, transition, reason)
         ReviewComment.objects.bulk_create(
             ReviewComment(
                 evaluation=evaluation,
@@ -177,6 +179,17 @@ def _changes(step: Step, evaluation: Evaluation, now: Any, reason: str) -> dict[
     if step.name == "reopen":
         return {"unlocked": locked(evaluation) or evaluation.unlocked}
     return {}
+
+
+def _publication_step(evaluation: Evaluation, transition: Transition, reason: str) -> None:
+    """Publishing makes the publication (its files are rendered by a task sent on commit);
+    withdrawing marks it withdrawn with the reason."""
+    from publishing.services import publication_start, publication_withdraw
+
+    if transition.name == "publish":
+        publication_start(evaluation=evaluation, transition=transition)
+    else:
+        publication_withdraw(evaluation=evaluation, reason=reason)
 
 
 def _freeze(evaluation: Evaluation, transition: Transition) -> Submission:
