@@ -46,8 +46,8 @@ CAMPAIGN_COLUMNS = (
 )
 
 
-def absolute(name: str, **kwargs: Any) -> str:
-    return settings.SITE_URL + reverse(name, kwargs=kwargs)
+def absolute(url_name: str, /, **kwargs: Any) -> str:
+    return settings.SITE_URL + reverse(url_name, kwargs=kwargs)
 
 
 def schema(request: HttpRequest, name: str) -> HttpResponse:
