@@ -72,7 +72,8 @@ class DigestUploadHandler(FileUploadHandler):
     reading past `max_bytes` (the rest of the body is drained, unstored, so the browser still
     gets its answer). Other file fields are dropped."""
 
-    field_name = "file"
+    # Not `field_name`: the base class sets that to the field being read.
+    accepted_field = "file"
 
     def __init__(self, *, max_bytes: int, digest: UploadDigest) -> None:
         super().__init__()
@@ -82,7 +83,7 @@ class DigestUploadHandler(FileUploadHandler):
 
     def new_file(self, field_name: str, file_name: str, *args: Any, **kwargs: Any) -> None:
         super().new_file(field_name, file_name, *args, **kwargs)
-        self.reading = field_name == self.field_name and not self.digest.received
+        self.reading = field_name == self.accepted_field and not self.digest.received
         if self.reading:
             self.digest.name = file_name
             self.digest.received = True
