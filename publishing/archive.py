@@ -2,16 +2,38 @@
 
 The publishing task (publishing/tasks.py) asks an `ArtifactBuilder` for its `keys` and builds and
 stores them one by one, so that a rerun after a killed worker builds only what is missing.
+
+Every PDF is published as an archive: PDF/A-3b, tagged, with the data JSON and the workbook
+attached, the verification stamp (code and QR code) on every page, and signed by the bureau
+(publishing/signing.py). The JSON and the workbook are also artifacts of their own.
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
+from io import BytesIO
 
+import segno
+from django.utils.translation import gettext as _
+
+from evaluations.excel.export import workbook_bytes
+from publishing import data_export
 from publishing.documents.catalogue import DOCUMENTS, PACKAGE, published_documents
 from publishing.documents.data import DocumentData
-from publishing.documents.renderer import evaluation_data, render_document
+from publishing.documents.renderer import (
+    PDF,
+    Archival,
+    Attached,
+    evaluation_data,
+    render_document,
+)
 from publishing.models import Publication
+from publishing.signing import sign_pdf, signer_for
+
+DATA = "data"
+WORKBOOK = "workbook"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -24,6 +46,21 @@ class BuiltArtifact:
     pages: int | None
 
 
+def verify_qr_svg(url: str) -> bytes:
+    """The QR code of a verification address, as SVG without a quiet zone (the stamp leaves the
+    white space around it), sized by the stylesheet."""
+    buffer = BytesIO()
+    segno.make(url, error="m", micro=False).save(
+        buffer, kind="svg", border=0, xmldecl=False, omitsize=True, dark="#000"
+    )
+    return buffer.getvalue()
+
+
+def safe_filename(name: str) -> str:
+    """A download name: no path separators or control characters (department names are typed)."""
+    return "".join("-" if char in '/\\:*?"<>|' or ord(char) < 32 else char for char in name)
+
+
 class ArtifactBuilder:
     """Builds the artifacts of one publication from the evaluation's data, read once."""
 
@@ -34,13 +71,64 @@ class ArtifactBuilder:
     @property
     def keys(self) -> list[str]:
         """Every artifact of the publication, in the order the portal lists them."""
-        return [PACKAGE, *(document.slug for document in published_documents(self.data))]
+        documents = [document.slug for document in published_documents(self.data)]
+        return [PACKAGE, *documents, DATA, WORKBOOK]
 
     def build(self, key: str) -> BuiltArtifact:
-        rendered = render_document(self.data, key)
-        title = DOCUMENTS[key].title_for(self.data) if key in DOCUMENTS else key
+        if key == DATA:
+            title = _("自评数据（JSON）")
+            return BuiltArtifact(
+                key, title, self.data_filename, data_export.MIMETYPE, self.data_json, None
+            )
+        if key == WORKBOOK:
+            title = _("自评表格（Excel）")
+            return BuiltArtifact(key, title, self.workbook_filename, XLSX, self.workbook, None)
+        # Before the seconds of rendering: a bureau without a certificate fails at once.
+        signer_for(self.publication.jurisdiction)
+        rendered = render_document(self.data, key, archival=self.archival)
+        content = sign_pdf(rendered.content, self.publication.jurisdiction)
         return BuiltArtifact(
-            key, title, rendered.filename, rendered.mimetype, rendered.content, rendered.pages
+            key, self.title(key), self.pdf_filename(key), PDF, content, rendered.pages
+        )
+
+    def title(self, key: str) -> str:
+        return str(DOCUMENTS[key].title) if key in DOCUMENTS else _("公开材料")
+
+    # Download names: 「湛江市商务局2019年度自评报告.pdf」.
+    @property
+    def _stem(self) -> str:
+        return safe_filename(f"{self.data.department.name}{self.data.year}年度")
+
+    def pdf_filename(self, key: str) -> str:
+        return f"{self._stem}{self.title(key)}.pdf"
+
+    @property
+    def data_filename(self) -> str:
+        return f"{self._stem}{_('自评数据')}.json"
+
+    @property
+    def workbook_filename(self) -> str:
+        return f"{self._stem}{_('自评表格')}.xlsx"
+
+    # Made once per builder: every PDF of the publication carries the same bytes.
+    @cached_property
+    def data_json(self) -> bytes:
+        return data_export.publication_json(self.publication, self.data)
+
+    @cached_property
+    def workbook(self) -> bytes:
+        return workbook_bytes(self.data.evaluation)
+
+    @cached_property
+    def archival(self) -> Archival:
+        description = _("%(title)s的数据") % {"title": self.publication.title}
+        return Archival(
+            code=self.publication.display_code,
+            qr_svg=verify_qr_svg(self.publication.verify_url),
+            attachments=(
+                Attached(self.data_filename, self.data_json, description + "（JSON）"),
+                Attached(self.workbook_filename, self.workbook, description + "（Excel）"),
+            ),
         )
 
 

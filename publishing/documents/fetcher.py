@@ -4,7 +4,8 @@ WeasyPrint fetches every URL a document names (images, stylesheets, fonts, `<lin
 rel="attachment">`, CSS `url()`), through the fetcher it is given. This one answers from an
 allow-list of files read from disk when it is built and refuses everything else: no `file://`
 outside the list, no http(s), no `data:`. It records every request, so tests can prove that a
-hostile report made no request that was served.
+hostile report made no request that was served. A render may add files it made itself (a
+published PDF's QR code), held in memory by that render's fetcher only.
 """
 
 from dataclasses import dataclass
@@ -51,11 +52,22 @@ class AllowListFetcher(URLFetcher):
         # Refusals become WeasyPrint's warnings, never a failed rendering.
         super().__init__(fail_on_errors=False, allowed_protocols=("file",))
         self.allowed = allowed_files() if allowed is None else allowed
+        self.memory: dict[str, bytes] = {}
         self.requests: list[Request] = []
+
+    def serve(self, url: str, content: bytes) -> None:
+        """Answer `url` with `content` for this fetcher's render (its type from its suffix)."""
+        if Path(urlsplit(url).path).suffix not in MIME_TYPES:
+            raise ValueError(f"no type for {url}")
+        self.memory[url] = content
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         parts = urlsplit(url)
         bare = f"{parts.scheme}://{parts.netloc}{parts.path}" if parts.scheme == "file" else url
+        if bare in self.memory:
+            self.requests.append(Request(url, served=True))
+            mimetype = MIME_TYPES[Path(urlsplit(bare).path).suffix]
+            return URLFetcherResponse(bare, self.memory[bare], {"Content-Type": mimetype})
         path = self.allowed.get(bare) or self.allowed.get(unquote(bare))
         self.requests.append(Request(url, served=path is not None))
         if path is None:
