@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from evaluations.formatting import money
 from evaluations.models import Evaluation
 from evaluations.selectors.evaluations import evaluation_metrics, evaluation_values
+from evaluations.services.summaries import Summary, evaluation_summary
 from rubrics.engine.metrics import percent
 
 # Every key a publication's figures may have, in the order they are shown.
@@ -55,25 +56,29 @@ def publication_figures(evaluation: Evaluation) -> dict[str, str]:
     Only figures the evaluation has are given: a project-only evaluation has no 整体支出完成率.
     """
     values = evaluation_values(evaluation)
-    figures = score_figures(evaluation)
+    figures = score_figures(evaluation_summary(evaluation=evaluation))
     figures.update(rate_figures(values))
     figures.update(amount_figures(values))
     return {key: figures[key] for key in FIGURE_LABELS if figures.get(key)}
 
 
-def score_figures(evaluation: Evaluation) -> dict[str, str]:
-    """The total, which total it is, the department's own claim, and the grade."""
+def score_figures(summary: Summary) -> dict[str, str]:
+    """The total, which total it is, the department's own claim, and the grade.
+
+    From a summary computed now rather than the one kept on the evaluation's row, which is
+    refreshed by a task after each change and may not have run yet: the figures must be those
+    of the score sheet rendered with them."""
     figures: dict[str, str] = {}
-    if evaluation.verified_score is not None:
-        figures["total_score"] = money(evaluation.verified_score)
+    if summary.verified_score is not None:
+        figures["total_score"] = money(summary.verified_score)
         figures["score_basis"] = str(SCORE_BASIS_VERIFIED)
-    elif evaluation.computed_score is not None:
-        figures["total_score"] = money(evaluation.computed_score)
+    elif summary.computed_score is not None:
+        figures["total_score"] = money(summary.computed_score)
         figures["score_basis"] = str(SCORE_BASIS_COMPUTED)
-    if evaluation.claimed_score is not None:
-        figures["claimed_score"] = money(evaluation.claimed_score)
-    if evaluation.grade:
-        figures["grade"] = evaluation.grade
+    if summary.claimed_score is not None:
+        figures["claimed_score"] = money(summary.claimed_score)
+    if summary.grade:
+        figures["grade"] = summary.grade
     return figures
 
 
