@@ -305,13 +305,32 @@ def campaign_publish_all(
 # --- reads for the tenant's screens --------------------------------------------------------------
 
 
-def evaluation_publications(evaluation: Evaluation) -> list[Publication]:
-    """The evaluation's publications, latest first, with their artifacts."""
-    return list(
-        Publication.objects.filter(evaluation=evaluation)
-        .prefetch_related("artifacts")
-        .order_by("-number")
+@dataclass(frozen=True)
+class PublicationPanel:
+    """The evaluation page's publication panel: every publication, latest first."""
+
+    evaluation: Evaluation
+    publications: list[Publication]
+    may_retry: bool  # 「重新生成」 for a failed one
+
+    @property
+    def polling(self) -> bool:
+        """Whether one is still rendering: the panel asks again every two seconds."""
+        return any(p.state == State.PENDING for p in self.publications)
+
+
+def publication_panel(*, evaluation: Evaluation, roles: frozenset[Role]) -> PublicationPanel:
+    # Never submitted, never published: no query on the drafts' pages.
+    publications = (
+        []
+        if evaluation.first_submitted_at is None
+        else list(
+            Publication.objects.filter(evaluation=evaluation)
+            .prefetch_related("artifacts")
+            .order_by("-number")
+        )
     )
+    return PublicationPanel(evaluation, publications, bool(roles & PUBLISHER_ROLES))
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,14 @@ class WorkflowPanel:
         return comment_notes(self.evaluation, comments)
 
     @cached_property
+    def publishing(self) -> Any:
+        """The publication panel (publishing.services): each publication's state and progress,
+        its code and downloads, a failure's message, a withdrawal's reason."""
+        from publishing.services import publication_panel
+
+        return publication_panel(evaluation=self.evaluation, roles=self.roles)
+
+    @cached_property
     def changes_url(self) -> str:
         """「与上次提交比较」, once there is a submission to compare with."""
         if self.evaluation.first_submitted_at is None:

@@ -26,6 +26,7 @@ from evaluations.selectors.review import (
     DashboardRow,
     campaign_dashboard,
 )
+from publishing.services import approved_count, campaign_progress
 
 # The table shows a page of rows at a time: a thousand rows would make the page slow to render
 # and to read; sorting and filtering reach every row, and the export holds them all.
@@ -57,6 +58,11 @@ def campaign_dashboard_view(
             "states": [(value, str(label)) for value, label in Evaluation.State.choices],
             "data": dashboard.charts,
             "export_query": urlencode({**dashboard.query.params(), "format": "xlsx"}),
+            # 「公开全部已审核」 and the rendering's progress (publishing/views.py).
+            "publishing": {
+                "progress": campaign_progress(campaign),
+                "approved": approved_count(campaign),
+            },
             **_chart_tables(dashboard),
         },
     )
