@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from departments.models import Jurisdiction
@@ -89,27 +89,35 @@ def search(publications: QuerySet[Publication], q: str) -> QuerySet[Publication]
 
 
 @dataclass(frozen=True)
-class PortalFilters:
-    """The choices of the list's filters, as {slug, name}: only what has something public."""
+class Choice:
+    slug: str
+    name: str
 
-    bureaus: list[dict[str, str]]
+
+@dataclass(frozen=True)
+class PortalFilters:
+    """The choices of the list's filters: only what has something public behind it."""
+
+    bureaus: list[Choice]
     years: list[int]
-    departments: list[dict[str, str]]  # of the chosen bureau only: a province has thousands
+    departments: list[Choice]  # of the chosen bureau only: a province has thousands
 
 
 def portal_filters(query: PortalQuery) -> PortalFilters:
     """Three queries at most (bureaus, years, the chosen bureau's departments), read through
     the publications: departments and bureaus are tenant data, their public names are not."""
     public = Publication.public.order_by()
-    bureaus = public.values(slug=F("jurisdiction__slug"), name=F("jurisdiction__name"))
+    bureaus = public.values_list("jurisdiction__slug", "jurisdiction__name")
     years = public.values_list("fiscal_year", flat=True)
-    departments = public.filter(jurisdiction__slug=query.bureau).values(
-        slug=F("department__slug"), name=F("department__name")
+    departments = public.filter(jurisdiction__slug=query.bureau).values_list(
+        "department__slug", "department__name"
     )
     return PortalFilters(
-        list(bureaus.distinct().order_by("name")),
+        [Choice(*row) for row in bureaus.distinct().order_by("jurisdiction__name")],
         list(years.distinct().order_by("-fiscal_year")),
-        list(departments.distinct().order_by("name")) if query.bureau else [],
+        [Choice(*row) for row in departments.distinct().order_by("department__name")]
+        if query.bureau
+        else [],
     )
 
 

@@ -60,6 +60,7 @@ def test_it_lists_publications_and_withdrawals_newest_first(cast: Cast) -> None:
     assert feed.feed.title == "预算绩效自评报告公开"
     assert feed.feed.link == site + reverse("portal:index")
     first, second, third = feed.entries
+    assert withdrawn.withdrawn_at is not None and withdrawn.published_at is not None
     assert first.title.startswith("【已撤回】")
     assert "数据有误" in first.summary
     assert first.id == first.link
