@@ -86,15 +86,14 @@ def download(request: HttpRequest, code: str, document: str) -> HttpResponseBase
 
 
 def _public_artifact(code: str, document: str) -> Artifact:
-    """One query: the artifact and its publication, if the publication is public."""
-    artifact = (
-        Artifact.public.select_related("publication")
-        .filter(publication__code=normalize_code(code), document=document)
-        .first()
-    )
-    if artifact is None:
-        raise Http404
-    return artifact
+    """One query: the artifact and its publication, if the publication is public. get(), not
+    first(): no ORDER BY (at most one row), which halves the query's cost to build."""
+    try:
+        return Artifact.public.select_related("publication").get(
+            publication__code=normalize_code(code), document=document
+        )
+    except Artifact.DoesNotExist:
+        raise Http404 from None
 
 
 def requested_range(request: HttpRequest, *, artifact: Artifact, size: int) -> ByteRange | None:
