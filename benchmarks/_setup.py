@@ -30,7 +30,7 @@ def benchmark_database() -> Iterator[None]:
     connection.settings_dict["TEST"]["NAME"] = f"bench_{old_name}"
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        call_command("load_demo", publish=False, stdout=open(os.devnull, "w"))  # noqa: SIM115
         yield
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

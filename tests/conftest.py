@@ -198,6 +198,7 @@ SLOW = {
     "tests/rubrics/test_bad_input.py": 6,
     "tests/publishing/test_pipeline.py": 40,
     "tests/publishing/test_worker_killed.py": 45,
+    "tests/publishing/test_pipeline_demo.py": 20,
     "tests/test_jobs.py": 5,
     "tests/evaluations/test_shared_rows.py": 3,
     "tests/publishing/test_command.py": 2,

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_the_demo_filler_opens_the_2019_evaluation_and_watches_the_checks_follow_a_change(
     browser: Any, live_server: Any
 ) -> None:
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", publish=False, stdout=io.StringIO())
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     page.goto(f"{live_server.url}{reverse('login')}")
     page.fill("#id_username", "zhanjiang-filler")

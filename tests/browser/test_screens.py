@@ -77,7 +77,7 @@ def log_in(context: Any, live_server: Any, username: str) -> Any:
 def test_every_table_page_fits_the_screen_and_every_input_is_reachable(
     browser: Any, live_server: Any, viewport: dict[str, int]
 ) -> None:
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", publish=False, stdout=io.StringIO())
     pages = table_pages()
     assert {path.rsplit("/", 2)[-2] for _, path in pages} >= {"funds", "scores", "hunan-overall"}
     problems = []
@@ -105,7 +105,7 @@ def test_every_table_page_fits_the_screen_and_every_input_is_reachable(
 def test_on_a_phone_a_funds_row_is_a_card_naming_each_column(
     browser: Any, live_server: Any
 ) -> None:
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", publish=False, stdout=io.StringIO())
     page = log_in(browser.new_context(viewport=PHONE), live_server, "zhanjiang-filler")
     path = next(path for _, path in table_pages() if path.endswith("/funds/"))
     page.goto(f"{live_server.url}{path}")

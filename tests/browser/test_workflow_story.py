@@ -54,7 +54,7 @@ def take(page: Any, step: str) -> None:
 
 
 def test_the_review_story(browser: Any, live_server: Any) -> None:
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", publish=False, stdout=io.StringIO())
     with scopes_disabled():
         evaluation = Evaluation.objects.select_related("department").get(
             department__slug="zhanjiang-commerce", campaign__fiscal_year=2019

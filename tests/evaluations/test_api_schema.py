@@ -182,7 +182,7 @@ def validator(schema: dict[str, Any], name: str, *, closed: bool = False) -> Dra
 
 
 def demo_clients() -> list[tuple[Evaluation, Client]]:
-    call_command("load_demo")
+    call_command("load_demo", publish=False)
     found = []
     with scopes_disabled():
         evaluations = list(Evaluation.objects.select_related("department", "campaign"))

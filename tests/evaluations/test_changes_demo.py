@@ -82,7 +82,7 @@ def page(evaluation: Evaluation, username: str) -> str:
 @pytest.fixture
 def returned(db: None) -> Evaluation:
     """Submitted once, returned with a comment on 三公经费实际支出数, corrected to 108.50."""
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", publish=False, verbosity=0)
     with scopes_disabled():
         evaluation = Evaluation.objects.select_related("department").get(
             department__slug="zhanjiang-commerce", campaign__fiscal_year=2019

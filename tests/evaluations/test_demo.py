@@ -31,7 +31,7 @@ def counts() -> tuple[int, ...]:
 
 
 def test_it_creates_the_seed_tenants_and_one_user_per_role(db: None, capsys) -> None:
-    call_command("load_demo")
+    call_command("load_demo", publish=False)
     with scopes_disabled():
         assert set(Department.objects.values_list("name", flat=True)) == {
             "湛江市商务局",
@@ -48,19 +48,19 @@ def test_it_creates_the_seed_tenants_and_one_user_per_role(db: None, capsys) -> 
 
 
 def test_it_is_idempotent_and_keeps_changed_passwords(db: None) -> None:
-    call_command("load_demo")
+    call_command("load_demo", publish=False)
     before = counts()
     user = get_user_model().objects.get(username="zhanjiang-filler")
     user.set_password("changed-by-the-user-1")
     user.save()
-    call_command("load_demo")
+    call_command("load_demo", publish=False)
     assert counts() == before
     user.refresh_from_db()
     assert user.check_password("changed-by-the-user-1")
 
 
 def test_the_demo_filler_logs_in_and_sees_the_2019_evaluation(db: None) -> None:
-    call_command("load_demo")
+    call_command("load_demo", publish=False)
     client = Client()
     response = client.post(
         reverse("login"), {"username": "zhanjiang-filler", "password": DEMO_PASSWORD}, follow=True

@@ -147,7 +147,7 @@ def test_a_chapter_outside_the_template_cannot_be_saved(cast: Cast) -> None:
 
 
 def test_the_demo_enters_each_seed_report_under_its_own_headings(db: None) -> None:
-    call_command("load_demo")
+    call_command("load_demo", publish=False)
     with scopes_disabled():
         evaluations = {
             (e.department.slug, e.campaign.fiscal_year): e
@@ -174,12 +174,12 @@ def test_the_demo_enters_each_seed_report_under_its_own_headings(db: None) -> No
 
 
 def test_the_demo_keeps_a_template_the_bureau_chose(db: None) -> None:
-    call_command("load_demo")
+    call_command("load_demo", publish=False)
     chosen = ReportTemplate.objects.create(name="本局模板", headings=["一、概述"])
     with scopes_disabled():
         Campaign.objects.filter(fiscal_year=2023).update(report_template=chosen)
         ReportSection.objects.filter(evaluation__campaign__fiscal_year=2023).delete()
-    call_command("load_demo")
+    call_command("load_demo", publish=False)
     with scopes_disabled():
         assert Campaign.objects.get(fiscal_year=2023).report_template == chosen
         assert not ReportSection.objects.filter(evaluation__campaign__fiscal_year=2023).exists()

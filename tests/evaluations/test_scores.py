@@ -122,7 +122,7 @@ def test_each_side_writes_only_its_own_column(cast: Cast) -> None:
 
 def demo_sheet() -> tuple[Client, str, Evaluation]:
     """湛江市商务局 2019 (seed 001) as its reviewer sees it: client, scoring page URL, evaluation."""
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", publish=False, stdout=StringIO())
     with scopes_disabled():
         evaluation = Evaluation.objects.get(
             department__slug="zhanjiang-commerce", campaign__fiscal_year=2019

@@ -117,7 +117,7 @@ def visible_text(body: str) -> str:
 
 @pytest.mark.django_db
 def test_no_page_of_the_demo_evaluations_shows_a_data_dictionary_key() -> None:
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", publish=False, stdout=io.StringIO())
     keys = re.compile(
         r"(?<![A-Za-z0-9_])(" + "|".join(map(re.escape, {*INPUTS, *METRICS})) + r")(?![A-Za-z0-9_])"
     )
@@ -151,7 +151,7 @@ def test_a_key_after_its_label_goes_and_a_bare_key_becomes_its_label() -> None:
 
 @pytest.mark.django_db
 def test_a_project_only_evaluation_is_titled_and_listed_as_a_project_evaluation() -> None:
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", publish=False, stdout=io.StringIO())
     with scopes_disabled():
         evaluation = Evaluation.objects.select_related("department", "campaign").get(
             campaign__table_set="project_only"

@@ -72,7 +72,7 @@ def user(username: str) -> Any:
 @pytest.fixture
 def demo(db: None) -> Evaluation:
     """湛江市商务局 2019 of the demo data, completed by its filler: ready to be submitted."""
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", publish=False, verbosity=0)
     with scopes_disabled():
         evaluation = Evaluation.objects.get(
             department__slug="zhanjiang-commerce", campaign__fiscal_year=2019
