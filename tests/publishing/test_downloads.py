@@ -227,3 +227,8 @@ def test_it_reads_through_the_storage_api_only(cast: Any, settings: Any) -> None
     assert body(Client().get(url_of(stored))) == CONTENT
     ranged = Client().get(url_of(stored), headers={"Range": "bytes=-300"})
     assert body(ranged) == CONTENT[-300:]
+
+
+def test_it_takes_one_query(artifact: Artifact, django_assert_num_queries: Any) -> None:
+    with django_assert_num_queries(1):
+        assert body(Client().get(url_of(artifact))) == CONTENT
