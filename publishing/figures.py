@@ -27,7 +27,6 @@ FIGURE_LABELS = {
     "execution_rate": _("预算执行率"),
     "budget_total": _("全年预算数（万元）"),
     "actual_expenditure": _("本年实际支出（万元）"),
-    "three_public_control_rate": _("三公经费控制率"),
 }
 
 # Which score the total is: the reviewers' verified total when they gave one, else the rubric
@@ -39,7 +38,6 @@ SCORE_BASIS_COMPUTED = _("系统按评分表计算得分")
 RATE_METRICS = {
     "completion_rate": "overall_expenditure_rate",
     "execution_rate": "budget_execution_rate",
-    "three_public_control_rate": "three_public_control_rate",
 }
 
 # Amounts by figure key and the values that hold them, first present wins: the Guangdong tables
