@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from publishing.figures import figure_rows
+from publishing.figures import FIGURE_LABELS, figure_rows
 from publishing.models import CODE_LENGTH, Publication, normalize_code
 from publishing.selectors import (
     DATA_DOCUMENT,
@@ -61,14 +61,30 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def campaign(request: HttpRequest, bureau: str, year: int) -> HttpResponse:
+    """A bureau's publications of a year side by side: one table row each (hundreds of them)."""
     found = campaign_publications(bureau, year)
     if found is None:
         raise Http404
     jurisdiction, publications = found
+    labels = [FIGURE_LABELS[key] for key in LIST_FIGURES]
+    rows = [
+        (
+            publication,
+            list(
+                zip(labels, [publication.figures.get(key, "") for key in LIST_FIGURES], strict=True)
+            ),
+        )
+        for publication in publications
+    ]
     return render(
         request,
         "publishing/portal/campaign.html",
-        {"jurisdiction": jurisdiction, "year": year, "rows": listed(publications)},
+        {
+            "jurisdiction": jurisdiction,
+            "year": year,
+            "columns": labels,
+            "rows": rows,
+        },
     )
 
 

@@ -211,18 +211,28 @@ def test_an_unknown_code_is_not_found(cast: Cast) -> None:
     assert anonymous().get("/public/p/short/").status_code == 404
 
 
-def test_it_shows_a_campaign(cast: Cast) -> None:
-    publish(cast.evaluation_a, title="甲商务", figures={"total_score": "91.00"})
-    publish(cast.evaluation_b, title="甲文化", fiscal_year=2020)
-    publish(cast.other_evaluation, title="子商务")
+def test_it_shows_a_campaign_side_by_side(cast: Cast) -> None:
+    shown = publish(cast.evaluation_a, figures={"total_score": "91.00", "grade": "优"})
+    publish(cast.evaluation_b, fiscal_year=2020)
+    publish(cast.other_evaluation)
+    culture = EvaluationFactory(
+        campaign=cast.campaign,
+        department=DepartmentFactory(jurisdiction=cast.bureau, name="甲市教育局"),
+    )
+    withdrawn = publish(
+        culture, state="withdrawn", withdrawn_at=timezone.now(), withdrawal_reason="更正"
+    )
 
     response = anonymous().get(reverse("portal:campaign", args=["jia", 2019]))
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert titles(html) == ["甲商务"]
+    rows = re.findall(r'<th scope="row"><a href="/public/p/([0-9A-Z]+)/">([^<]+)</a>', html)
+    assert rows == [(shown.code, "甲市商务局"), (withdrawn.code, "甲市教育局")]  # by name
     assert "甲市财政局 2019年度预算绩效自评公开" in html
-    assert "<dd>91.00</dd>" in html
+    assert '<td data-label="总分">91.00</td><td data-label="等级">优</td>' in html
+    assert '<td data-label="整体支出完成率">—</td>' in html
+    assert 'class="is-withdrawn"' in html and "更正" in html
     assert reverse("portal:campaign_csv", args=["jia", 2019]) in html
 
 
