@@ -76,7 +76,9 @@ def signer_for(jurisdiction: Jurisdiction) -> signers.SimpleSigner:
     cache_key = (str(path), mtime, password)
     with _signers_lock:
         if cache_key not in _signers:
-            _signers.clear()  # an older version of a rotated key is never used again
+            # An older version of a rotated key is never used again.
+            for stale in [key for key in _signers if key[0] == cache_key[0]]:
+                del _signers[stale]
             _signers[cache_key] = _load(jurisdiction, path, password)
         return _signers[cache_key]
 

@@ -120,6 +120,18 @@ def test_it_reloads_a_rotated_certificate(bureau, keys: Path) -> None:
     assert rotated.signing_cert.serial_number != first.signing_cert.serial_number
 
 
+def test_it_keeps_each_bureaus_signer(keys: Path) -> None:
+    first = JurisdictionFactory()
+    second = JurisdictionFactory()
+    demo_certificate_create(first)
+    demo_certificate_create(second)
+
+    signer = signer_for(first)
+    signer_for(second)
+
+    assert signer_for(first) is signer
+
+
 def test_the_signature_is_valid_and_breaks_when_a_byte_changes(
     bureau, small_pdf: bytes, tmp_path: Path
 ) -> None:
@@ -157,3 +169,4 @@ def test_signing_keeps_the_pdfa_identification(bureau, small_pdf: bytes) -> None
         assert field.V.Reason == "湛江市财政局 公开"
         assert field.V.Location == "湛江市"
         assert list(field.Rect) == [0, 0, 0, 0]  # invisible
+        assert int(field.F) & 4  # printable, as PDF/A wants every annotation
