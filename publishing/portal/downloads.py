@@ -80,7 +80,9 @@ def download(request: HttpRequest, code: str, document: str) -> HttpResponseBase
     if not_modified is not None:
         return _with_headers(not_modified, artifact)
     if settings.PUBLISHING_X_ACCEL_PREFIX and request.method == "GET":
-        return _with_headers(_accel_redirect(artifact), artifact)
+        response = _with_headers(_accel_redirect(artifact), artifact)
+        del response["Accept-Ranges"]  # nginx says it itself, and answers the ranges
+        return response
     try:
         byte_range = requested_range(request, artifact=artifact, size=artifact.size)
     except Unsatisfiable:
