@@ -70,6 +70,8 @@ def test_it_shows_which_publication_a_code_is(publication: Publication, cast: An
     assert "自评报告" in page and "结构化数据" in page
     download = reverse("portal:download", kwargs={"code": publication.code, "document": "report"})
     assert f'href="{download}"' in response.content.decode()
+    assert 'name="code"' in response.content.decode()  # another code can be typed
+    assert 'type="file"' in response.content.decode()  # or a file checked
 
 
 @pytest.mark.parametrize(
