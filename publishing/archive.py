@@ -8,11 +8,14 @@ attached, the verification stamp (code and QR code) on every page, and signed by
 (publishing/signing.py). The JSON and the workbook are also artifacts of their own.
 """
 
+import datetime
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from io import BytesIO
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 import segno
 from django.utils.translation import gettext as _
@@ -54,6 +57,25 @@ def verify_qr_svg(url: str) -> bytes:
         buffer, kind="svg", border=0, xmldecl=False, omitsize=True, dark="#000"
     )
     return buffer.getvalue()
+
+
+def reproducible_xlsx(content: bytes, when: datetime.datetime) -> bytes:
+    """The workbook with every timestamp in it set to `when` (its zip entries' and its document
+    properties'), so that a publication built again, after a killed worker, carries the same
+    bytes in the PDFs stored before as in the workbook stored after."""
+    moment = when.astimezone(datetime.UTC)
+    written = moment.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    output = BytesIO()
+    with ZipFile(BytesIO(content)) as source, ZipFile(output, "w", ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "docProps/core.xml":
+                data = _CORE_DATES.sub(lambda found: found[1] + written, data)
+            target.writestr(ZipInfo(entry.filename, moment.timetuple()[:6]), data, ZIP_DEFLATED)
+    return output.getvalue()
+
+
+_CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*")
 
 
 def safe_filename(name: str) -> str:
@@ -117,7 +139,8 @@ class ArtifactBuilder:
 
     @cached_property
     def workbook(self) -> bytes:
-        return workbook_bytes(self.data.evaluation)
+        made = workbook_bytes(self.data.evaluation)
+        return reproducible_xlsx(made, self.publication.requested_at)
 
     @cached_property
     def archival(self) -> Archival:

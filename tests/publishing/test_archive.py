@@ -5,6 +5,7 @@ The demo's 湛江市商务局 2019 publication is built once for the module (som
 """
 
 import json
+import re
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 import jsonschema
 import openpyxl
@@ -23,7 +25,7 @@ from PIL import Image
 
 from evaluations.models import Evaluation
 from evaluations.selectors.evaluations import evaluation_with_parts
-from publishing.archive import BuiltArtifact, artifact_builder
+from publishing.archive import BuiltArtifact, artifact_builder, reproducible_xlsx
 from publishing.data_export import SCHEMA_PATH, schema_url
 from publishing.documents.fetcher import AllowListFetcher, RefusedURL
 from publishing.documents.renderer import STAMP_QR_URL, render_document
@@ -133,6 +135,35 @@ def test_the_workbook_is_the_evaluations_tables(built: dict[str, BuiltArtifact])
     workbook = openpyxl.load_workbook(BytesIO(built["workbook"].content))
     assert "_meta" in workbook.sheetnames
     assert len(workbook.sheetnames) > 2
+
+
+def test_building_again_gives_the_same_data_and_workbook(published: Published) -> None:
+    """A rerun after a killed worker stores the same files as the PDFs stored before carry."""
+    publication = published.publication
+    in_scope = scope(jurisdiction=publication.jurisdiction_id, department=publication.department_id)
+    with in_scope, artifact_builder(publication) as builder:
+        assert builder.build("data").content == published.artifacts["data"].content
+        assert builder.build("workbook").content == published.artifacts["workbook"].content
+
+
+def test_a_workbook_saved_at_another_time_becomes_the_same_bytes(published: Published) -> None:
+    stored = published.artifacts["workbook"].content
+    later = resaved(stored, "2031-07-01T08:00:00Z", (2031, 7, 1, 8, 0, 0))
+    assert later != stored
+
+    assert reproducible_xlsx(later, published.publication.requested_at) == stored
+
+
+def resaved(content: bytes, written: str, date_time: tuple[int, ...]) -> bytes:
+    """The workbook as if saved at another time: what openpyxl changes when it saves."""
+    output = BytesIO()
+    with ZipFile(BytesIO(content)) as source, ZipFile(output, "w") as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "docProps/core.xml":
+                data = re.sub(rb"(W3CDTF\">)[^<]*", rb"\g<1>" + written.encode(), data)
+            target.writestr(ZipInfo(entry.filename, date_time), data, ZIP_DEFLATED)
+    return output.getvalue()
 
 
 # --- the data JSON -------------------------------------------------------------------------------
