@@ -6,11 +6,13 @@ number of publications: the portal is read by anyone, ten thousand publications 
 """
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.postgres.search import TrigramSimilarity
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from departments.models import Jurisdiction
@@ -18,7 +20,7 @@ from publishing.models import Artifact, Publication
 
 # Search matches `search_text` (department name, title, campaign) with pg_trgm, PostgreSQL having
 # no Chinese parser for full text: every word of the query (split at spaces) must occur in it as a
-# substring (ILIKE, served by the GIN trigram index from three characters on). Matches are ranked
+# substring (`~*`, served by the GIN trigram index from three characters on). Matches are ranked
 # by trigram similarity to the whole query, so that 「商务局」 lists the texts closest to it first.
 # Fuzzy matching by similarity alone was tried and left out: Chinese trigrams span three
 # characters, so a query missing one (「湛江商务局」 for 「湛江市商务局」) scores 0.3 to 0.45 against
@@ -76,11 +78,26 @@ def portal_publications(query: PortalQuery) -> QuerySet[Publication]:
     return publications
 
 
+def portal_page(query: PortalQuery, number: str | None, per_page: int) -> Page[Publication]:
+    """A page of the list: its publications' ids first, then their rows by id (three queries).
+
+    The ids' query sorts narrow rows of one table; sorting the joined rows (department, bureau)
+    of every public publication to keep twenty cost three times as much at 10,000."""
+    ids = Paginator(portal_publications(query).values_list("pk", flat=True), per_page)
+    page = ids.get_page(number)
+    order = list(page.object_list)
+    rows = Publication.public.select_related("department", "jurisdiction").in_bulk(order)
+    # The page of rows keeps the ids' paginator: its count and number of pages are the same.
+    return Page([rows[pk] for pk in order], page.number, cast(Any, page.paginator))
+
+
 def search(publications: QuerySet[Publication], q: str) -> QuerySet[Publication]:
     """Publications whose `search_text` holds every word of `q`, the closest to `q` first."""
     every_word = Q()
     for word in q.split():
-        every_word &= Q(search_text__icontains=word)
+        # `~*` with the word escaped, not `icontains`: Django writes that as UPPER(search_text)
+        # LIKE …, which the trigram index on search_text cannot serve (27 ms against 7 ms).
+        every_word &= Q(search_text__iregex=re.escape(word))
     return (
         publications.filter(every_word)
         .annotate(match=TrigramSimilarity("search_text", q))

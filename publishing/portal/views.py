@@ -6,7 +6,6 @@ publication still rendering or failed does not exist here (404).
 
 from dataclasses import dataclass
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -17,7 +16,7 @@ from publishing.selectors import (
     PortalQuery,
     campaign_publications,
     portal_filters,
-    portal_publications,
+    portal_page,
     publication_artifacts,
     publication_by_code,
 )
@@ -47,7 +46,7 @@ def listed(publications: list[Publication]) -> list[Listed]:
 
 def index(request: HttpRequest) -> HttpResponse:
     query = PortalQuery.of(request.GET)
-    page = Paginator(portal_publications(query), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = portal_page(query, request.GET.get("page"), PAGE_SIZE)
     return render(
         request,
         "publishing/portal/index.html",

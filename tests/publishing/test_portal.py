@@ -94,6 +94,23 @@ def test_it_searches_by_department_or_title_by_substring(cast: Cast) -> None:
     assert found("乙市") == set()
 
 
+def test_a_query_is_text_not_a_pattern(cast: Cast) -> None:
+    publish(cast.evaluation_a, title="甲", search_text="甲市商务局（含100%下属单位）")
+    publish(cast.evaluation_b, title="乙", search_text="甲市文化局")
+    client = anonymous()
+    for q, expected in (
+        ("100%", ["甲"]),
+        ("（含", ["甲"]),
+        (".*", []),
+        ("[", []),
+        ("\\", []),
+        ("%", ["甲"]),
+    ):
+        response = client.get(reverse("portal:index"), {"q": q})
+        assert response.status_code == 200
+        assert titles(response.content.decode()) == expected, q
+
+
 def test_it_ranks_the_closest_match_first(cast: Cast) -> None:
     publish(
         cast.evaluation_a,
