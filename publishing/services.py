@@ -16,6 +16,7 @@ publication's row, so whatever happens the publication ends with exactly one art
 import hashlib
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -128,15 +129,33 @@ class RetryRefused(Exception):
     """The publication is not failed (any more): someone retried it, or it was withdrawn."""
 
 
+# A publication pending this long has probably lost its task (the hard time limit ended it, or
+# the broker was down when it was sent): it may be retried like a failed one. A retry of one
+# that was merely queued is harmless: the second run finds its work done.
+STALE_AFTER = timedelta(minutes=15)
+
+
+def _retryable() -> Q:
+    stale = timezone.now() - STALE_AFTER
+    return Q(state=State.FAILED) | Q(state=State.PENDING, requested_at__lt=stale)
+
+
+def retryable_publication(evaluation: Evaluation) -> Publication | None:
+    """The evaluation's publication that 「重新生成」 would send again: failed, or stuck pending."""
+    return (
+        Publication.objects.filter(_retryable(), evaluation=evaluation).order_by("-number").first()
+    )
+
+
 def publication_retry(
     *, publication: Publication, by: AbstractBaseUser | AnonymousUser, roles: frozenset[Role]
 ) -> Publication:
-    """「重新生成」: a failed publication goes back to pending and its task is sent again; what
-    the failed run stored stays and is not built again."""
+    """「重新生成」: a failed (or stuck) publication goes back to pending and its task is sent
+    again; what an earlier run stored stays and is not built again."""
     if not roles & PUBLISHER_ROLES:
         raise PermissionDenied(_("只有财政审核人或财政管理员可以重新生成。"))
     with transaction.atomic():
-        moved = Publication._base_manager.filter(pk=publication.pk, state=State.FAILED).update(
+        moved = Publication._base_manager.filter(_retryable(), pk=publication.pk).update(
             state=State.PENDING, error=""
         )
         if not moved:
@@ -312,6 +331,14 @@ class PublicationPanel:
     evaluation: Evaluation
     publications: list[Publication]
     may_retry: bool  # 「重新生成」 for a failed one
+
+    @property
+    def stuck(self) -> set[int]:
+        """Publications pending for longer than a render takes (offered 「重新生成」 too)."""
+        stale = timezone.now() - STALE_AFTER
+        return {
+            p.pk for p in self.publications if p.state == State.PENDING and p.requested_at < stale
+        }
 
     @property
     def polling(self) -> bool:

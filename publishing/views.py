@@ -15,7 +15,6 @@ from evaluations.models import Campaign
 from evaluations.views.common import evaluation_or_404
 from publishing.documents.catalogue import is_draft
 from publishing.documents.renderer import UnknownDocument, generate
-from publishing.models import Publication
 from publishing.services import (
     RetryRefused,
     approved_count,
@@ -23,6 +22,7 @@ from publishing.services import (
     campaign_publish_all,
     publication_panel,
     publication_retry,
+    retryable_publication,
 )
 
 
@@ -59,11 +59,7 @@ def evaluation_publications_view(request: TenantRequest, department: str, pk: in
 def publication_retry_view(request: TenantRequest, department: str, pk: int) -> HttpResponse:
     """「重新生成」: the evaluation's failed publication is rendered again."""
     evaluation = evaluation_or_404(pk)
-    failed = (
-        Publication.objects.filter(evaluation=evaluation, state=Publication.State.FAILED)
-        .order_by("-number")
-        .first()
-    )
+    failed = retryable_publication(evaluation)
     if failed is None:
         messages.info(request, _("没有生成失败的公开文件，无需重新生成。"))
     else:

@@ -1,6 +1,7 @@
 """The evaluation page's publication panel: progress while rendering (polled), the code and the
 links once published, a failure's message with 「重新生成」 for reviewers, withdrawals."""
 
+import datetime
 from typing import Any
 
 import pytest
@@ -107,3 +108,33 @@ def test_a_withdrawn_one_is_listed_with_its_reason(cast: Cast) -> None:
 
 def test_a_draft_never_submitted_has_no_panel(cast: Cast) -> None:
     assert 'id="publications"' not in page(cast, "filler_a")
+
+
+def test_a_publication_stuck_pending_may_be_retried(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Its task was lost (the hard time limit, a broker down when it was sent)."""
+    sent: list[int] = []
+    monkeypatch.setattr(publish_evaluation, "delay", sent.append)
+    evaluation = submitted_once(cast, Evaluation.State.PUBLISHED)
+    publication = publication_of(evaluation, state="pending")
+    with scopes_disabled():
+        Publication.objects.filter(pk=publication.pk).update(
+            requested_at=timezone.now() - datetime.timedelta(hours=1)
+        )
+    html = page(cast, "reviewer")
+    assert "生成时间过长" in html and "重新生成</button>" in html
+    retry = reverse(
+        "department:publication_retry",
+        kwargs={"department": cast.department_a.slug, "pk": evaluation.pk},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        cast.client_for("bureau_admin").post(retry)
+    assert sent == [publication.pk]
+
+
+def test_a_publication_rendering_now_is_not_offered_a_retry(cast: Cast) -> None:
+    evaluation = submitted_once(cast, Evaluation.State.PUBLISHED)
+    publication_of(evaluation, state="pending")
+    html = page(cast, "reviewer")
+    assert "生成时间过长" not in html and "重新生成</button>" not in html
