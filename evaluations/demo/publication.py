@@ -91,6 +91,14 @@ class DemoIncomplete(RuntimeError):
     """The demo's data no longer takes the workflow's steps (a rule or a form changed)."""
 
 
+def demo_published() -> bool:
+    """Whether 湛江市商务局 2017 has a publication already (of any state)."""
+    with scopes_disabled():
+        return Publication.objects.filter(
+            evaluation__department__slug=DEPARTMENT, evaluation__campaign__fiscal_year=YEAR
+        ).exists()
+
+
 def publish_demo() -> Publication | None:
     """Publish 湛江市商务局 2017 through the workflow (its task renders on commit); None when it
     is published already or the demo is not loaded."""

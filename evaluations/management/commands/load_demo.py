@@ -37,8 +37,10 @@ class Command(BaseCommand):
 
     def _publish(self) -> None:
         """湛江市商务局 2017 through the real workflow and publishing pipeline (once)."""
-        from evaluations.demo.publication import publish_demo
+        from evaluations.demo.publication import demo_published, publish_demo
 
+        if demo_published():
+            return
         if not settings.BROKER_CONFIGURED:
             self.stdout.write("正在生成示例公开材料（湛江市商务局 2017 年度），约需半分钟……")
         publication = publish_demo()
