@@ -285,6 +285,51 @@ class BulkOutcome:
     refused: list[tuple[str, str]] = field(default_factory=list)
 
 
+def campaign_publish_request(
+    *,
+    campaign: Campaign,
+    by: AbstractBaseUser | AnonymousUser,
+    roles: frozenset[Role],
+    remote_addr: str | None = None,
+) -> int:
+    """「公开全部已审核」: send the bulk job (`campaign_publish_all` in a task: the publish steps of
+    hundreds of evaluations take minutes, too long for a request). Returns how many evaluations
+    are approved and about to be published."""
+    from publishing.tasks import publish_campaign
+
+    if not roles & PUBLISHER_ROLES:
+        raise PermissionDenied(_("只有财政审核人或财政管理员可以公开。"))
+    count = approved_count(campaign)
+    user_id, campaign_id = by.pk, campaign.pk
+    if count and user_id is not None:
+        names = sorted(role.value for role in roles)
+        transaction.on_commit(
+            lambda: publish_campaign.delay(campaign_id, user_id, names, remote_addr)
+        )
+    return count
+
+
+def campaign_publish_job(
+    *, campaign_id: int, user_id: int, roles: frozenset[Role], remote_addr: str | None
+) -> int:
+    """The bulk job's body: `campaign_publish_all` in the campaign's jurisdiction's scope, as the
+    user who asked. Safe to rerun (a redelivered message): only approved evaluations are taken."""
+    from django.contrib.auth import get_user_model
+
+    from departments.scoping import jurisdiction_scope
+
+    with scopes_disabled():
+        campaign = Campaign.objects.get(pk=campaign_id)
+    user = get_user_model().objects.get(pk=user_id)
+    with jurisdiction_scope(campaign.jurisdiction_id):
+        outcome = campaign_publish_all(
+            campaign=campaign, by=user, roles=roles, remote_addr=remote_addr
+        )
+    for department, why in outcome.refused:
+        logger.warning("bulk publish of campaign %s: %s: %s", campaign_id, department, why)
+    return outcome.published
+
+
 def campaign_publish_all(
     *,
     campaign: Campaign,
@@ -360,21 +405,38 @@ def publication_panel(*, evaluation: Evaluation, roles: frozenset[Role]) -> Publ
     return PublicationPanel(evaluation, publications, bool(roles & PUBLISHER_ROLES))
 
 
+# How long after 「公开全部已审核」 the dashboard keeps asking while approved evaluations still
+# wait for the bulk job to take their publish step (a fraction of a second each). After it, an
+# evaluation still approved was refused (the job's log says why) and the asking stops.
+BULK_WINDOW = timedelta(minutes=10)
+
+
 @dataclass(frozen=True)
 class CampaignProgress:
     total: int
     published: int
     pending: int
     failed: list[Publication]
+    approved: int  # approved, not (yet) published: the bulk job's work still to do
+    requested_at: int | None = None  # when 「公开全部已审核」 was asked (seconds since the epoch)
 
     @property
     def done(self) -> bool:
-        return self.pending == 0
+        return self.pending == 0 and not self.waiting
+
+    @property
+    def waiting(self) -> bool:
+        """The bulk job asked for moments ago has approved evaluations left to publish."""
+        if not self.approved or self.requested_at is None:
+            return False
+        age = timezone.now().timestamp() - self.requested_at
+        return 0 <= age < BULK_WINDOW.total_seconds()
 
 
-def campaign_progress(campaign: Campaign) -> CampaignProgress:
+def campaign_progress(campaign: Campaign, *, requested_at: int | None = None) -> CampaignProgress:
     """The campaign's live and failed publications (withdrawn ones are history): how many are
-    published, still rendering, and which failed. Call inside the jurisdiction's scope."""
+    published, still rendering, and which failed; and how many approved evaluations wait. Call
+    inside the jurisdiction's scope."""
     live = Publication.objects.filter(evaluation__campaign=campaign).exclude(state=State.WITHDRAWN)
     counts = live.aggregate(
         total=Count("pk"),
@@ -382,7 +444,22 @@ def campaign_progress(campaign: Campaign) -> CampaignProgress:
         pending=Count("pk", filter=Q(state=State.PENDING)),
     )
     failed = list(live.filter(state=State.FAILED).select_related("department").order_by("title"))
-    return CampaignProgress(counts["total"], counts["published"], counts["pending"], failed)
+    return CampaignProgress(
+        counts["total"],
+        counts["published"],
+        counts["pending"],
+        failed,
+        approved_count(campaign),
+        requested_at,
+    )
+
+
+def requested_at_param(value: str | None) -> int | None:
+    """The dashboard's `?publishing=<seconds>` as given back by 「公开全部已审核」, or None."""
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
 
 
 def approved_count(campaign: Campaign) -> int:

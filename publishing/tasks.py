@@ -24,3 +24,20 @@ def publish_evaluation(publication_id: int) -> str:
     from publishing.services import publication_render
 
     return publication_render(publication_id)
+
+
+@shared_task(acks_late=True)
+def publish_campaign(
+    campaign_id: int, user_id: int, roles: list[str], remote_addr: str | None = None
+) -> int:
+    """「公开全部已审核」: the publish step of every approved evaluation of the campaign, each
+    sending its own publish_evaluation task; returns how many were published."""
+    from departments.roles import Role
+    from publishing.services import campaign_publish_job
+
+    return campaign_publish_job(
+        campaign_id=campaign_id,
+        user_id=user_id,
+        roles=frozenset(Role(role) for role in roles),
+        remote_addr=remote_addr,
+    )

@@ -1,11 +1,14 @@
 """The tenant side of publishing: the evaluation's publication panel and its retry button, the
 bureau's bulk publishing of a campaign and its progress. Thin: publishing.services does the work."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,9 +22,10 @@ from publishing.services import (
     RetryRefused,
     approved_count,
     campaign_progress,
-    campaign_publish_all,
+    campaign_publish_request,
     publication_panel,
     publication_retry,
+    requested_at_param,
     retryable_publication,
 )
 
@@ -77,32 +81,34 @@ def publication_retry_view(request: TenantRequest, department: str, pk: int) -> 
 
 @tenant_view(Role.REVIEWER, Role.BUREAU_ADMIN)
 def campaign_publish_view(request: TenantRequest, jurisdiction: str, pk: int) -> HttpResponse:
-    """「公开全部已审核」: asks for confirmation, then publishes every approved evaluation of the
-    campaign (each its own transition and rendering task) and returns to the dashboard, whose
-    progress bar follows the rendering."""
+    """「公开全部已审核」: asks for confirmation, then sends the bulk job (every approved evaluation
+    of the campaign published, each rendered by its own task) and returns to the dashboard, whose
+    progress bar follows it."""
     campaign = get_object_or_404(Campaign, pk=pk)
-    dashboard = (
-        reverse("bureau:campaign", kwargs={"jurisdiction": jurisdiction, "pk": pk}) + "#publishing"
-    )
+    dashboard = reverse("bureau:campaign", kwargs={"jurisdiction": jurisdiction, "pk": pk})
     if request.method == "POST":
         if request.POST.get("confirmed") != "yes":
             return redirect(reverse("bureau:campaign_publish", args=[jurisdiction, pk]))
-        outcome = campaign_publish_all(
+        count = campaign_publish_request(
             campaign=campaign,
             by=request.user,
             roles=request.tenant.roles,
             remote_addr=request.META.get("REMOTE_ADDR"),
         )
         messages.success(
-            request, _("已公开 %(count)d 份自评，正在生成公开文件。") % {"count": outcome.published}
+            request,
+            _("正在公开 %(count)d 份已审核的自评，进度见下方「公开情况」。") % {"count": count},
         )
-        for name, why in outcome.refused:
-            messages.error(request, _("%(department)s：%(why)s") % {"department": name, "why": why})
-        return redirect(dashboard)
+        requested = int(timezone.now().timestamp())
+        return redirect(f"{dashboard}?{urlencode({'publishing': requested})}#publishing")
     return TemplateResponse(
         request,
         "publishing/campaign_publish.html",
-        {"campaign": campaign, "approved": approved_count(campaign), "dashboard_url": dashboard},
+        {
+            "campaign": campaign,
+            "approved": approved_count(campaign),
+            "dashboard_url": dashboard + "#publishing",
+        },
     )
 
 
@@ -110,12 +116,9 @@ def campaign_publish_view(request: TenantRequest, jurisdiction: str, pk: int) ->
 def campaign_publishing_view(request: TenantRequest, jurisdiction: str, pk: int) -> HttpResponse:
     """The campaign's publishing progress alone: what htmx polls until every one is rendered."""
     campaign = get_object_or_404(Campaign, pk=pk)
+    requested_at = requested_at_param(request.GET.get("publishing"))
     return TemplateResponse(
         request,
         "publishing/_campaign_publishing.html",
-        {
-            "campaign": campaign,
-            "progress": campaign_progress(campaign),
-            "approved": approved_count(campaign),
-        },
+        {"campaign": campaign, "progress": campaign_progress(campaign, requested_at=requested_at)},
     )

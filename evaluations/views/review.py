@@ -26,7 +26,7 @@ from evaluations.selectors.review import (
     DashboardRow,
     campaign_dashboard,
 )
-from publishing.services import approved_count, campaign_progress
+from publishing.services import campaign_progress, requested_at_param
 
 # The table shows a page of rows at a time: a thousand rows would make the page slow to render
 # and to read; sorting and filtering reach every row, and the export holds them all.
@@ -59,10 +59,9 @@ def campaign_dashboard_view(
             "data": dashboard.charts,
             "export_query": urlencode({**dashboard.query.params(), "format": "xlsx"}),
             # 「公开全部已审核」 and the rendering's progress (publishing/views.py).
-            "publishing": {
-                "progress": campaign_progress(campaign),
-                "approved": approved_count(campaign),
-            },
+            "publishing_progress": campaign_progress(
+                campaign, requested_at=requested_at_param(request.GET.get("publishing"))
+            ),
             **_chart_tables(dashboard),
         },
     )

@@ -109,10 +109,16 @@ def test_the_dashboard_offers_bulk_publishing_then_follows_it(
 
     confirm = client.get(publish).content.decode()
     assert 'name="confirmed" value="yes"' in confirm and "2 份自评" in confirm
+    # The bulk job (run in process here) takes each publish step; each sends its own task.
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(publish, {"confirmed": "yes"})
-    assert response.status_code == 302 and response["Location"].endswith("#publishing")
+    assert response.status_code == 302
+    location = response["Location"]
+    assert location.startswith(dashboard(cast) + "?publishing=")
+    assert location.endswith("#publishing")
     assert len(sent) == 2
+    with scopes_disabled():
+        assert Transition.objects.filter(name="publish", actor=cast.users["reviewer"]).count() == 2
 
     progress_url = reverse(
         "bureau:campaign_publishing",
@@ -129,6 +135,29 @@ def test_the_dashboard_offers_bulk_publishing_then_follows_it(
     done = client.get(progress_url).content.decode()
     assert "hx-trigger" not in done and "已公开 1 / 2" in done
     assert "生成超时" in done and second.department.name in done
+
+
+def test_the_dashboard_keeps_asking_while_the_bulk_job_has_work_left(
+    cast: Cast, sent: list[int]
+) -> None:
+    """Right after 「公开全部已审核」 the job may not have taken any step yet: nothing renders,
+    but approved evaluations wait. Without the request's time, nothing is awaited."""
+    approve_both(cast)
+    client = cast.client_for("bureau_admin")
+    progress_url = reverse(
+        "bureau:campaign_publishing",
+        kwargs={"jurisdiction": cast.bureau.slug, "pk": cast.campaign.pk},
+    )
+    now = int(timezone.now().timestamp())
+    waiting = client.get(progress_url, {"publishing": now}).content.decode()
+    assert 'hx-trigger="every 2s"' in waiting and f"?publishing={now}" in waiting
+    assert "2 份已审核的自评正在排队公开" in waiting
+    assert "公开全部已审核（" not in waiting  # not offered twice
+
+    idle = client.get(progress_url).content.decode()
+    assert "hx-trigger" not in idle and "公开全部已审核（2 份）" in idle
+    stale = client.get(progress_url, {"publishing": now - 3600}).content.decode()
+    assert "hx-trigger" not in stale
 
 
 def test_without_confirmation_nothing_is_published(cast: Cast, sent: list[int]) -> None:
