@@ -41,6 +41,8 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
+from _setup import describe_machine
+
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = 1024 * 1024
 WRK = [shutil.which("wrk") or "/usr/bin/wrk", "-t2", "-c16", "-d10s"]
@@ -79,8 +81,6 @@ def main() -> None:
     media = Path(tempfile.mkdtemp(prefix="bench-downloads-"))
     media.chmod(0o755)  # nginx's workers run as another user
     os.environ["MEDIA_ROOT"] = str(media)
-    from benchmarks._setup import describe_machine
-
     print(describe_machine())
     try:
         with published_file(media) as (url_path, stored, database_url):

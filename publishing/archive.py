@@ -116,7 +116,8 @@ class ArtifactBuilder:
     def title(self, key: str) -> str:
         return str(DOCUMENTS[key].title) if key in DOCUMENTS else _("公开材料")
 
-    # Download names: 「湛江市商务局2019年度自评报告.pdf」.
+    # Download names: 「湛江市商务局2019年度自评报告.pdf」, in Chinese whatever the language of
+    # whoever publishes: they name official documents (and a worker has no request language).
     @property
     def _stem(self) -> str:
         return safe_filename(f"{self.data.department.name}{self.data.year}年度")
@@ -126,11 +127,11 @@ class ArtifactBuilder:
 
     @property
     def data_filename(self) -> str:
-        return f"{self._stem}{_('自评数据')}.json"
+        return f"{self._stem}自评数据.json"
 
     @property
     def workbook_filename(self) -> str:
-        return f"{self._stem}{_('自评表格')}.xlsx"
+        return f"{self._stem}自评表格.xlsx"
 
     # Made once per builder: every PDF of the publication carries the same bytes.
     @cached_property
