@@ -3,15 +3,16 @@ from typing import Any
 from django.apps import AppConfig
 from django.core import checks
 from django.db import connections
-from django.db.models.signals import pre_migrate
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def trigram_extension(using: str = "default", **kwargs: Any) -> None:
-    """pg_trgm before any table: the migration creates it too, but test databases are made from
-    the models (`--no-migrations`), which skips migrations' operations."""
-    with connections[using].cursor() as cursor:
-        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+def search_index(using: str = "default", **kwargs: Any) -> None:
+    """The search's trigram index where the server has pg_trgm: the migration makes it, but test
+    databases are made from the models (`--no-migrations`), which skips migrations' operations."""
+    from publishing.trigrams import create_index
+
+    create_index(connections[using])
 
 
 class PublishingConfig(AppConfig):
@@ -22,4 +23,4 @@ class PublishingConfig(AppConfig):
         from publishing.documents.fonts import check_harfbuzz_subset
 
         checks.register(check_harfbuzz_subset)
-        pre_migrate.connect(trigram_extension, sender=self)
+        post_migrate.connect(search_index, sender=self)

@@ -15,7 +15,6 @@ from typing import Any, ClassVar, Self
 
 import pgtrigger
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -97,7 +96,8 @@ class Publication(models.Model):
     rubric_version = models.CharField(_("评分表版本"), max_length=100, blank=True)
     # The key figures the portal lists (total score, grade, rates), as display strings.
     figures = models.JSONField(_("主要指标"), default=dict, blank=True)
-    # Department name and title, matched by trigrams (pg_trgm): PostgreSQL has no Chinese parser.
+    # Department name and title, matched as substrings; a trigram index where the server has pg_trgm
+    # (made by the migration, not declared here: publishing/trigrams.py).
     search_text = models.TextField(_("检索文本"), blank=True)
     documents_total = models.PositiveSmallIntegerField(_("文件总数"), default=0)
     documents_done = models.PositiveSmallIntegerField(_("已生成文件数"), default=0)
@@ -131,11 +131,6 @@ class Publication(models.Model):
             models.Index(fields=["state", "-published_at"], name="publication_public_idx"),
             models.Index(
                 fields=["jurisdiction", "fiscal_year", "state"], name="publication_campaign_idx"
-            ),
-            GinIndex(
-                fields=["search_text"],
-                opclasses=["gin_trgm_ops"],
-                name="publication_search_trgm",
             ),
         ]
 
