@@ -13,9 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluations.formatting import money
 from evaluations.models import Evaluation
+from evaluations.scoring.department import evaluation_scoring
 from evaluations.selectors.evaluations import evaluation_metrics, evaluation_values
-from evaluations.services.summaries import Summary, evaluation_summary
+from rubrics.engine.definition import Rubric
 from rubrics.engine.metrics import percent
+from rubrics.engine.scoring import Result
 
 # Every key a publication's figures may have, in the order they are shown.
 FIGURE_LABELS = {
@@ -29,9 +31,11 @@ FIGURE_LABELS = {
     "actual_expenditure": _("本年实际支出（万元）"),
 }
 
-# Which score the total is: the reviewers' verified total when they gave one, else the rubric
-# engine's computed total (the grade is the engine's grade of that total).
+# Which score the total is: the reviewers' where they verified every indicator; theirs where given
+# and the rubric engine's elsewhere when they verified some (approval needs one at least); the
+# engine's when they verified none. The grade is the rubric's grade of that total.
 SCORE_BASIS_VERIFIED = _("财政核查得分")
+SCORE_BASIS_PARTLY_VERIFIED = _("财政核查得分（未核查的指标按系统计算）")
 SCORE_BASIS_COMPUTED = _("系统按评分表计算得分")
 
 # Rates by figure key and the data-dictionary metric they show.
@@ -54,29 +58,43 @@ def publication_figures(evaluation: Evaluation) -> dict[str, str]:
     Only figures the evaluation has are given: a project-only evaluation has no 整体支出完成率.
     """
     values = evaluation_values(evaluation)
-    figures = score_figures(evaluation_summary(evaluation=evaluation))
+    figures = score_figures(evaluation_scoring(evaluation))
     figures.update(rate_figures(values))
     figures.update(amount_figures(values))
     return {key: figures[key] for key in FIGURE_LABELS if figures.get(key)}
 
 
-def score_figures(summary: Summary) -> dict[str, str]:
-    """The total, which total it is, the department's own claim, and the grade.
+def score_figures(scoring: tuple[Rubric, Result] | None) -> dict[str, str]:
+    """The total, which total it is, the department's own claim, and the grade of the total.
 
-    From a summary computed now rather than the one kept on the evaluation's row, which is
+    From the scoring computed now rather than the summary kept on the evaluation's row, which is
     refreshed by a task after each change and may not have run yet: the figures must be those
     of the score sheet rendered with them."""
-    figures: dict[str, str] = {}
-    if summary.verified_score is not None:
-        figures["total_score"] = money(summary.verified_score)
-        figures["score_basis"] = str(SCORE_BASIS_VERIFIED)
-    elif summary.computed_score is not None:
-        figures["total_score"] = money(summary.computed_score)
-        figures["score_basis"] = str(SCORE_BASIS_COMPUTED)
-    if summary.claimed_score is not None:
-        figures["claimed_score"] = money(summary.claimed_score)
-    if summary.grade:
-        figures["grade"] = summary.grade
+    if scoring is None:
+        return {}
+    definition, result = scoring
+    verified = [item for item in result.items if item.verified is not None]
+    # Each verified indicator's score replaces the engine's (bonus and penalty stay the engine's).
+    total = result.total + sum(
+        (item.verified - (item.score or Decimal(0)) for item in verified if item.verified),
+        Decimal(0),
+    )
+    if not verified:
+        basis = SCORE_BASIS_COMPUTED
+    elif len(verified) == len(result.items):
+        basis = SCORE_BASIS_VERIFIED
+    else:
+        basis = SCORE_BASIS_PARTLY_VERIFIED
+    figures = {
+        "total_score": money(total),
+        "score_basis": str(basis),
+        "grade": definition.grade_for(total),
+    }
+    claimed = result.claimed_total
+    if claimed is None and any(item.claimed is not None for item in result.items):
+        claimed = sum((item.claimed for item in result.items if item.claimed), Decimal(0))
+    if claimed is not None:
+        figures["claimed_score"] = money(claimed)
     return figures
 
 

@@ -10,16 +10,16 @@ from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 from jsonschema import Draft202012Validator
 
-from evaluations.models import Evaluation
-from evaluations.services.summaries import Summary
+from evaluations.models import Evaluation, IndicatorScore
+from evaluations.scoring.department import evaluation_scoring
 from publishing.data_export import SCHEMA_PATH, publication_json
 from publishing.documents.data import DocumentData
 from publishing.figures import (
     FIGURE_LABELS,
     SCORE_BASIS_COMPUTED,
+    SCORE_BASIS_PARTLY_VERIFIED,
     SCORE_BASIS_VERIFIED,
     publication_figures,
-    score_figures,
 )
 from tests.factories import artifact_of, publication_of
 
@@ -52,25 +52,37 @@ def test_the_2019_figures_are_those_of_its_documents(demo_data: None) -> None:
     assert list(figures) == [key for key in FIGURE_LABELS if key in figures]  # display order
 
 
-def test_a_verified_total_comes_first_and_says_so() -> None:
-    summary = Summary(
-        computed_score=Decimal("89.19"),
-        claimed_score=Decimal("110.00"),
-        verified_score=Decimal("91.50"),
-        grade="优",
-        error_count=0,
-        warning_count=0,
-        flag_count=0,
-    )
+def verify(evaluation: Evaluation, scores: dict[str, str]) -> None:
+    with scopes_disabled():
+        for code, score in scores.items():
+            IndicatorScore.objects.update_or_create(
+                evaluation=evaluation, indicator_code=code, defaults={"verified": Decimal(score)}
+            )
 
-    figures = score_figures(summary)
 
-    assert figures == {
-        "total_score": "91.50",
-        "score_basis": str(SCORE_BASIS_VERIFIED),
-        "claimed_score": "110.00",
-        "grade": "优",
-    }
+def test_verified_scores_replace_the_computed_ones_and_say_so(demo_data: None) -> None:
+    evaluation = zhanjiang(2019)
+    computed = figures_of(evaluation)
+    with scopes_disabled():
+        scoring = evaluation_scoring(evaluation)
+    assert scoring is not None
+    definition, result = scoring
+    first = result.items[0]
+    assert first.score is not None
+    verify(evaluation, {first.code: str(first.score - 1)})
+
+    partly = figures_of(evaluation)
+
+    # One indicator verified a point lower: the total drops by one, the rest stays computed.
+    assert Decimal(partly["total_score"]) == Decimal(computed["total_score"]) - 1
+    assert partly["score_basis"] == str(SCORE_BASIS_PARTLY_VERIFIED)
+    assert partly["grade"] == definition.grade_for(Decimal(partly["total_score"]))
+
+    verify(evaluation, {item.code: "0" for item in result.items})
+    nothing = figures_of(evaluation)  # every indicator verified at 0
+    assert nothing["score_basis"] == str(SCORE_BASIS_VERIFIED)
+    assert nothing["grade"] == definition.grade_for(Decimal(nothing["total_score"]))
+    assert Decimal(nothing["total_score"]) < Decimal(partly["total_score"])
 
 
 def test_only_the_figures_an_evaluation_has_are_given(demo_data: None) -> None:
