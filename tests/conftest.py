@@ -196,6 +196,7 @@ SLOW = {
     "tests/browser/test_demo_walkthrough.py": 6,
     "tests/browser/": 10,
     "tests/rubrics/test_bad_input.py": 6,
+    "tests/publishing/test_archive.py": 60,
     "tests/publishing/test_pipeline.py": 40,
     "tests/publishing/test_worker_killed.py": 45,
     "tests/publishing/test_pipeline_demo.py": 20,
