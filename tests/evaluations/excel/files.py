@@ -61,13 +61,18 @@ def with_rows_below(data: bytes, sheet: int, rows: int, columns: int) -> bytes:
     return with_member(data, part, xml.replace(b"</sheetData>", added + b"</sheetData>"))
 
 
+RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
 def with_extra_sheet(data: bytes, sheet: bytes, *, title: str = "附加") -> bytes:
     """The workbook with one more worksheet, as Excel would add it (workbook, relation, type)."""
     members = members_of(data)
     members[EXTRA_PART] = sheet
     members["xl/workbook.xml"] = members["xl/workbook.xml"].replace(
         b"</sheets>",
-        f'<sheet name="{title}" sheetId="999" state="visible" r:id="rIdExtra"/></sheets>'.encode(),
+        # The prefix declared on the element, as openpyxl writes its own (lxml insists on it).
+        f'<sheet xmlns:r="{RELATIONSHIPS}" name="{title}" sheetId="999" state="visible" '
+        'r:id="rIdExtra"/></sheets>'.encode(),
     )
     members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
         b"</Relationships>",
