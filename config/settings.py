@@ -41,6 +41,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
+# openpyxl parses uploaded workbooks with defusedxml (entity expansion refused), unless lxml is
+# importable, which pyHanko brings: keep it on defusedxml, as the Excel import's checks assume.
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
