@@ -1,6 +1,6 @@
 """A public download under load, side by side with the same file served as a plain static file.
 
-    PYTHONPATH=<where gunicorn is> .venv/bin/python benchmarks/downloads.py [--rounds 2]
+    .venv/bin/python benchmarks/downloads.py [--rounds 2]
 
 One published artifact of 1 MiB (a throw-away database, bench_<name>, and a temporary
 MEDIA_ROOT), the download view under production settings (DEBUG off, every middleware, one query
@@ -17,8 +17,7 @@ with `--workers` sync workers (default 2, the machine's cores), each URL loaded 
    cache; a withdrawal reaches it within the minute), against the same nginx static file.
 
 Prints requests/s and MiB/s of every run, the medians and each ratio to its static file (the
-issue's goal: at least 0.5). gunicorn is not one of the project's dependencies: install it
-beside (`pip install --target /tmp/gunicorn gunicorn`) and put it on PYTHONPATH; nginx from
+issue's goal: at least 0.5). gunicorn comes with the dev extra (`make install`); nginx from
 Debian's package (`apt-get install nginx`; the script starts its own, on loopback).
 """
 
@@ -75,7 +74,7 @@ def main() -> None:
     arguments.add_argument("--workers", type=int, default=2)
     options = arguments.parse_args()
     if importlib.util.find_spec("gunicorn") is None:
-        sys.exit("gunicorn is not importable: pip install --target DIR gunicorn; PYTHONPATH=DIR")
+        sys.exit("gunicorn is not importable: make install (it is in the dev extra)")
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     media = Path(tempfile.mkdtemp(prefix="bench-downloads-"))
