@@ -40,8 +40,6 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
-from _setup import describe_machine
-
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = 1024 * 1024
 WRK = [shutil.which("wrk") or "/usr/bin/wrk", "-t2", "-c16", "-d10s"]
@@ -80,6 +78,10 @@ def main() -> None:
     media = Path(tempfile.mkdtemp(prefix="bench-downloads-"))
     media.chmod(0o755)  # nginx's workers run as another user
     os.environ["MEDIA_ROOT"] = str(media)
+    # Here, not at the top: gunicorn imports this module for `static_app`, without benchmarks/
+    # on its path.
+    from _setup import describe_machine
+
     print(describe_machine())
     try:
         with published_file(media) as (url_path, stored, database_url):
