@@ -22,7 +22,6 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from _setup import ROOT, benchmark_database, describe_machine
 
@@ -157,12 +156,9 @@ def copies(size: int) -> tuple[Any, Any]:
 def database_url() -> str:
     from django.db import connection
 
-    db = connection.settings_dict
-    host = db["HOST"] or "localhost"
-    host = quote(host, safe="") if host.startswith("/") else host
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
-    return f"postgresql://{db['USER']}{password}@{host}{port}/{db['NAME']}"
+    from config.databases import url_of
+
+    return url_of(connection.settings_dict)
 
 
 def start_worker(queue: str, number: int, scratch: Path) -> subprocess.Popen[bytes]:

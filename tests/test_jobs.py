@@ -6,13 +6,13 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
 from config.celery import app
+from config.databases import url_of
 from evaluations.models import Evaluation
 from evaluations.tasks import campaign_progress
 from tests.conftest import Cast
@@ -27,12 +27,7 @@ def test_a_task_counts_inside_its_jurisdictions_scope(cast: Cast) -> None:
 
 def current_database_url() -> str:
     """The URL of the database the tests use (the test database), for a worker process."""
-    db = connection.settings_dict
-    host = db["HOST"] or "localhost"
-    host = quote(host, safe="") if host.startswith("/") else host
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
-    return f"postgresql://{db['USER']}{password}@{host}{port}/{db['NAME']}"
+    return url_of(connection.settings_dict)
 
 
 @pytest.fixture

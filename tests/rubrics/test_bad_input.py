@@ -8,7 +8,6 @@ import sys
 from io import StringIO
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
@@ -16,6 +15,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.urls import reverse
 
+from config.databases import url_of
 from tests.conftest import Cast
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,12 +78,7 @@ def run_on_stdin(data: bytes) -> subprocess.CompletedProcess[bytes]:
 
 
 def database_url_of_the_tests() -> str:
-    database = connection.settings_dict
-    user = quote(database["USER"] or "")
-    password = f":{quote(database['PASSWORD'])}" if database["PASSWORD"] else ""
-    host = quote(database["HOST"] or "", safe="")
-    port = f":{database['PORT']}" if database["PORT"] else ""
-    return f"postgresql://{user}{password}@{host}{port}/{database['NAME']}"
+    return url_of(connection.settings_dict)
 
 
 def test_invalid_utf8_on_stdin_exits_2(db: None) -> None:
