@@ -91,3 +91,18 @@ def test_the_package_binds_every_part_with_contents_and_bookmarks(
 
 def test_published_documents_have_no_draft_watermark(demo_documents: dict[str, Rendered]) -> None:
     assert "草稿" not in pdf.flat_text(demo_documents["report"].content)
+
+
+def test_a_fillers_line_breaks_stay_line_breaks_in_a_cell(
+    demo_documents: dict[str, Rendered],
+) -> None:
+    # 整体绩效（总）目标 as typed: three tasks on three lines.
+    text = pdf.text(demo_documents["package"].content)
+    assert re.search(r"^\s*2\. 任务2：外贸进出口实现正增长；$", text, re.MULTILINE), text
+    assert re.search(r"^\s*3\. 任务3：实际利用外资增长3\.5%。$", text, re.MULTILINE), text
+
+
+def test_cells_break_lines_with_newlines_not_br_elements(demo_package_html: str) -> None:
+    # Each <br> is an element, a pseudo-element and a box for WeasyPrint (see print.css).
+    assert "<br" not in demo_package_html
+    assert "上报 71.59" in demo_package_html  # a funds cell's note, on a line of its own
