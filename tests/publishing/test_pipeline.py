@@ -1,13 +1,11 @@
-"""The publishing pipeline on the demo: the publish transition makes a pending publication and,
-on commit, its task renders and stores one artifact per key; running the task again, a failure
-and its retry, and a withdrawal leave exactly one artifact set."""
+"""The publishing pipeline on the demo: a failure and its retry, and a run killed after writing a
+file, leave exactly one artifact set (test_pipeline_published.py: one publication, published
+once, run again, withdrawn and published again)."""
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pikepdf
 import pytest
 from django.core.files.storage import default_storage
 from django_scopes import scopes_disabled
@@ -19,7 +17,6 @@ from publishing.models import Artifact, Publication
 from publishing.tasks import publish_evaluation
 from tests.completion import complete
 from tests.evaluations.test_workflow import (
-    ADMIN,
     REVIEWER,
     fresh,
     step,
@@ -53,9 +50,14 @@ def approved_demo(year: int = 2019) -> Evaluation:
 
 def signing_keys(settings: Any, tmp_path: Path) -> None:
     """The demo bureau's certificate in a throwaway keys directory (published PDFs are signed)."""
+    settings.SIGNING_KEYS_DIR = tmp_path / "keys"
+    demo_certificate()
+
+
+def demo_certificate() -> None:
+    """The demo bureau's certificate, in the keys directory the settings name."""
     from publishing.signing import demo_certificate_create
 
-    settings.SIGNING_KEYS_DIR = tmp_path / "keys"
     with scopes_disabled():
         jurisdiction = demo_evaluation().department.jurisdiction
     demo_certificate_create(jurisdiction)
@@ -83,92 +85,6 @@ def stored_names(publication: Publication) -> list[str]:
 def expected_keys(publication: Publication) -> list[str]:
     with within(publication.evaluation), archive.artifact_builder(publication) as builder:
         return builder.keys
-
-
-@pytest.fixture
-def published(
-    keys: None, django_capture_on_commit_callbacks: Any
-) -> Iterator[tuple[Publication, list[Any]]]:
-    """湛江 2019 approved and published by the reviewer, its task run on commit."""
-    evaluation = approved_demo()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        step(evaluation, "publish", "zhanjiang-reviewer", REVIEWER)
-    yield publication_of(evaluation), callbacks
-
-
-def test_publishing_stores_one_artifact_per_key(published: tuple[Publication, list[Any]]) -> None:
-    publication, _ = published
-    assert publication.state == State.PUBLISHED and publication.published_at is not None
-    evaluation = publication.evaluation
-    assert publication.title == "湛江市商务局2019年度部门整体支出绩效自评报告"
-    assert publication.fiscal_year == 2019 and publication.department == evaluation.department
-    with scopes_disabled():
-        submission = evaluation.submissions.order_by("-number").first()
-    assert submission is not None and publication.submission == submission
-    assert publication.snapshot_sha256 == submission.sha256
-    assert publication.rubric_version  # the campaign's pinned rubric, "id vN"
-    assert "湛江市商务局" in publication.search_text
-
-    keys = expected_keys(publication)
-    artifacts = artifacts_of(publication)
-    assert [a.document for a in artifacts] == keys and keys[0] == "package"
-    assert publication.documents_total == publication.documents_done == len(keys)
-    for artifact in artifacts:
-        with default_storage.open(artifact.file.name) as stored:
-            content = stored.read()
-        assert hashlib.sha256(content).hexdigest() == artifact.sha256
-        assert len(content) == artifact.size
-        if artifact.mimetype == "application/pdf":
-            with pikepdf.open(default_storage.path(artifact.file.name)) as pdf:
-                assert len(pdf.pages) == artifact.pages
-    assert len(stored_names(publication)) == len(keys)
-
-
-def test_running_the_task_again_stores_nothing_more(
-    published: tuple[Publication, list[Any]],
-) -> None:
-    publication, _ = published
-    before = [(a.pk, a.sha256) for a in artifacts_of(publication)]
-    files = stored_names(publication)
-
-    assert publish_evaluation.delay(publication.pk).get() == State.PUBLISHED
-
-    assert [(a.pk, a.sha256) for a in artifacts_of(publication)] == before
-    assert stored_names(publication) == files
-
-
-def test_withdrawing_keeps_the_artifacts_and_records_the_reason(
-    published: tuple[Publication, list[Any]],
-) -> None:
-    publication, _ = published
-    artifacts = [(a.pk, a.sha256) for a in artifacts_of(publication)]
-    step(publication.evaluation, "withdraw", "zhanjiang-bureau-admin", ADMIN, reason="数据有误")
-
-    publication.refresh_from_db()
-    assert publication.state == State.WITHDRAWN
-    assert publication.withdrawal_reason == "数据有误" and publication.withdrawn_at is not None
-    assert [(a.pk, a.sha256) for a in artifacts_of(publication)] == artifacts
-    assert fresh(publication.evaluation).state == Evaluation.State.APPROVED
-
-
-def test_publishing_again_after_a_withdrawal_makes_a_second_publication(
-    published: tuple[Publication, list[Any]],
-    django_capture_on_commit_callbacks: Any,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    first, _ = published
-    evaluation = first.evaluation
-    step(evaluation, "withdraw", "zhanjiang-bureau-admin", ADMIN, reason="更正")
-    sent: list[int] = []
-    monkeypatch.setattr(publish_evaluation, "delay", sent.append)  # the rows only, no rendering
-    with django_capture_on_commit_callbacks(execute=True):
-        step(evaluation, "publish", "zhanjiang-bureau-admin", ADMIN)
-    with scopes_disabled():
-        second = Publication.objects.get(evaluation=evaluation, number=2)
-    assert second.state == State.PENDING and second.code != first.code
-    assert sent == [second.pk]  # one task, sent on commit
-    first.refresh_from_db()
-    assert first.state == State.WITHDRAWN
 
 
 class Boom(RuntimeError):
