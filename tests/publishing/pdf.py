@@ -86,12 +86,15 @@ def flat_text_of_page(content: bytes, page: int) -> str:
 
 
 def page_images(content: bytes, resolution: int = 50) -> list[bytes]:
-    """Each page as a PNG at `resolution` dpi (pdftoppm), to compare two renderings' pixels."""
+    """Each page as an image at `resolution` dpi (pdftoppm), to compare two renderings' pixels.
+
+    Uncompressed (PPM, which Pillow reads): pdftoppm's PNG compression takes seven times as long
+    as the rendering itself (24 pages at 150 dpi: 7.2 s against 1.0 s)."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "document.pdf"
         path.write_bytes(content)
         subprocess.run(
-            ["pdftoppm", "-r", str(resolution), "-png", str(path), str(Path(folder) / "page")],
+            ["pdftoppm", "-r", str(resolution), str(path), str(Path(folder) / "page")],
             check=True,
         )
-        return [page.read_bytes() for page in sorted(Path(folder).glob("page-*.png"))]
+        return [page.read_bytes() for page in sorted(Path(folder).glob("page-*.ppm"))]

@@ -108,9 +108,9 @@ def run(*command: str) -> str:
 
 
 def qr_codes_in(image: Image.Image) -> list[str]:
-    """What zbarimg decodes in an image (from Debian's zbar-tools)."""
+    """What zbarimg decodes in an image (from Debian's zbar-tools); handed over uncompressed."""
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "crop.png"
+        path = Path(folder) / "crop.ppm"
         image.save(path)
         return run("zbarimg", "--raw", "-q", str(path)).splitlines()
 
