@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
-# `make test` of two commits side by side, as a newcomer runs it: each commit in a fresh clone with
-# its own virtualenv and its own database, the runs alternating (old, new, old, new, ...) so that
-# the machine's load falls on both alike. Before each run the clone's caches are removed (mypy,
-# pytest, ruff, hypothesis), so that every run is a first run.
+# `make test` of two or more commits side by side, as a newcomer runs it: each commit in a fresh
+# clone with its own virtualenv and its own database, the runs taking turns (a, b, c, a, b, c, ...)
+# so that the machine's load falls on all alike. Before each run the clone's caches are removed
+# (mypy, pytest, ruff, hypothesis), so that every run is a first run.
 #
-#   benchmarks/suite.sh [OLD] [NEW] [ROUNDS]      # defaults: 1064f63 HEAD 2
+#   benchmarks/suite.sh [COMMIT ...]     # default: 1064f63 HEAD; SUITE_ROUNDS (default 2) rounds
 #
-# Environment: SUITE_REPO (the repository holding both commits, default this one), SUITE_DIR
+# Environment: SUITE_REPO (the repository holding the commits, default this one), SUITE_DIR
 # (where the clones go, default /tmp/suite), PGHOST/PGUSER/PGPORT (the
 # PostgreSQL server, default 127.0.0.1/postgres/5432), CELERY_BROKER_URL (passed on if set).
 # Prints one line per run: commit, tests passed/failed, wall seconds of `make test`, load average;
-# the logs stay in $SUITE_DIR/old-<round>.log and new-<round>.log.
+# the logs stay in $SUITE_DIR/c<n>-<round>.log (c1 the first commit named).
 set -euo pipefail
 
-old=${1:-1064f63}
-new=${2:-HEAD}
-rounds=${3:-2}
+if [ $# -eq 0 ]; then
+  set -- 1064f63 HEAD
+fi
+rounds=${SUITE_ROUNDS:-2}
 repo=${SUITE_REPO:-$(git -C "$(dirname "$0")/.." rev-parse --show-toplevel)}
 base=${SUITE_DIR:-/tmp/suite}
 export PGHOST=${PGHOST:-127.0.0.1} PGUSER=${PGUSER:-postgres} PGPORT=${PGPORT:-5432}
@@ -49,11 +50,14 @@ run() {  # run NAME ROUND
     "$(echo "$end - $start" | bc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
-old_commit=$(git -C "$repo" rev-parse --verify "$old^{commit}")
-new_commit=$(git -C "$repo" rev-parse --verify "$new^{commit}")
-prepare old "$old_commit"
-prepare new "$new_commit"
+names=()
+for commit in "$@"; do
+  name=c$((${#names[@]} + 1))
+  prepare "$name" "$(git -C "$repo" rev-parse --verify "$commit^{commit}")"
+  names+=("$name")
+done
 for round in $(seq "$rounds"); do
-  run old "$round"
-  run new "$round"
+  for name in "${names[@]}"; do
+    run "$name" "$round"
+  done
 done

@@ -245,7 +245,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         )
     )
     units: list[tuple[int, list[pytest.Item]]] = []
-    documents = [item for item in items if "demo_documents" in getattr(item, "fixturenames", ())]
+    # `_demo` is under every fixture of the rendered documents (demo_documents, demo_package_html…).
+    documents = [item for item in items if "_demo" in getattr(item, "fixturenames", ())]
     if documents:
         units.append((DOCUMENTS_COST, documents))
     by_module: dict[str, list[pytest.Item]] = {}

@@ -60,7 +60,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The tests that read the documents are database tests (so that the test database is set up
     even when only they run); tests/conftest.py runs them first, together."""
     for item in items:
-        if "demo_documents" in getattr(item, "fixturenames", ()):
+        if "_demo" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.django_db)
 
 
