@@ -17,7 +17,7 @@ from typing import Any
 import pikepdf
 import pytest
 from django.core.files.storage import default_storage
-from django.test import TestCase, override_settings
+from django.test import override_settings
 from django_scopes import scopes_disabled
 
 from evaluations.models import Evaluation
@@ -59,16 +59,15 @@ def _media_root(settings: Any, folders: Folders) -> None:
 def published_once(
     demo_for_module: None, django_db_blocker: Any, folders: Folders
 ) -> Iterator[int]:
-    """湛江 2019 approved and published by the reviewer; the task the commit would send is run
-    here, at once (the module's transaction is never committed)."""
+    """湛江 2019 approved and published by the reviewer. The module's transaction is rolled back,
+    never committed, so the task the commit would send is run here."""
     with (
         django_db_blocker.unblock(),
         override_settings(MEDIA_ROOT=folders.media, SIGNING_KEYS_DIR=folders.keys),
     ):
         demo_certificate()
         evaluation = approved_demo()
-        with TestCase.captureOnCommitCallbacks(execute=False):
-            step(evaluation, "publish", "zhanjiang-reviewer", REVIEWER)
+        step(evaluation, "publish", "zhanjiang-reviewer", REVIEWER)
         publication = publication_of(evaluation)
         publish_evaluation(publication.pk)
         yield publication.pk
